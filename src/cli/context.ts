@@ -1,0 +1,25 @@
+/**
+ * What every command shares: the global options and a way to run with an open App that is always
+ * closed afterwards.
+ */
+import type { Command } from 'commander';
+import { openApp, type App } from '../core/app.ts';
+
+export interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+}
+
+/** Global options merged with the command's own (commander keeps them apart). */
+export function optionsOf<T extends object>(cmd: Command): T & GlobalOptions {
+  return cmd.optsWithGlobals() as T & GlobalOptions;
+}
+
+export async function withApp<R>(opts: GlobalOptions, fn: (app: App) => Promise<R>): Promise<R> {
+  const app = await openApp({ path: opts.config });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
