@@ -4,3 +4,12 @@
  * that every table declared here exists after migrating.
  */
 export * from './workspaces.ts';
+export * from './sources.ts';
+export * from './source-runs.ts';
+export * from './resources.ts';
+export * from './events.ts';
+export * from './event-cursors.ts';
+export * from './check-results.ts';
+export * from './check-runs.ts';
+export * from './findings.ts';
+export * from './finding-events.ts';
