@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { openApp, type App } from '../core/app.ts';
+import { hostedApp } from './remote.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -16,6 +17,9 @@ export function optionsOf<T extends object>(cmd: Command): T & GlobalOptions {
 }
 
 export async function withApp<R>(opts: GlobalOptions, fn: (app: App) => Promise<R>): Promise<R> {
+  // Inside a running `vigil start` (forwarded command): use its App and leave it open.
+  const running = hostedApp();
+  if (running) return fn(running);
   const app = await openApp({ path: opts.config });
   try {
     return await fn(app);

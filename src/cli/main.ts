@@ -4,7 +4,10 @@
  * (documented in docs/cli.md).
  */
 import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../core/config/load.ts';
 import { exitCodeFor, exitCodes, isVigilError } from '../lib/errors.ts';
+import { currentIo } from './io.ts';
+import { forwardToRunning, hostedApp } from './remote.ts';
 import { register as init } from './commands/init.ts';
 import { register as start } from './commands/start.ts';
 
@@ -16,15 +19,45 @@ export function buildProgram(): Command {
     .option('-c, --config <path>', 'config file (default: ./vigil.yaml)')
     .option('--json', 'machine-readable output on stdout')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => currentIo().out(s), writeErr: (s) => currentIo().err(s) })
     .exitOverride();
   for (const register of commands) register(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => currentIo().out(s), writeErr: (s) => currentIo().err(s) });
+  }
   return program;
 }
 
+/** Commands that must run in this process (they open or create the data folder themselves). */
+const LOCAL_ONLY = new Set(['start', 'init', 'worker', 'help']);
+
+/**
+ * On the embedded database, a command run while `vigil start` holds the data folder is forwarded
+ * to that process (see remote.ts). Returns undefined when the command should run here.
+ */
+async function maybeForward(argv: string[]): Promise<number | undefined> {
+  if (hostedApp()) return undefined;
+  const args = argv.slice(2);
+  const first = args.find((a) => !a.startsWith('-'));
+  if (!first || LOCAL_ONLY.has(first) || args.includes('--help') || args.includes('-h')) return undefined;
+  let loaded;
+  try {
+    const i = args.findIndex((a) => a === '-c' || a === '--config');
+    loaded = loadConfig({ path: i >= 0 ? args[i + 1] : undefined });
+  } catch {
+    return undefined; // let the command itself report the config error
+  }
+  if (loaded.databaseUrl) return undefined; // PostgreSQL serves many processes itself
+  return forwardToRunning(loaded.dataDir, args);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const forwarded = await maybeForward(argv);
+  if (forwarded !== undefined) return forwarded;
   const program = buildProgram();
   const json = argv.includes('--json');
+  const io = currentIo();
   try {
     await program.parseAsync(argv);
     return exitCodes.ok;
@@ -34,11 +67,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (isVigilError(e)) {
-      if (json) process.stderr.write(`${JSON.stringify(e.toJSON())}\n`);
-      else process.stderr.write(`vigil: ${e.oneLine()}\n`);
+      if (json) io.err(`${JSON.stringify(e.toJSON())}\n`);
+      else io.err(`vigil: ${e.oneLine()}\n`);
       return exitCodeFor[e._tag];
     }
-    process.stderr.write(`vigil: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    io.err(`vigil: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return exitCodes.internal;
   }
 }

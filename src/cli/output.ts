@@ -1,3 +1,5 @@
+import { currentIo } from './io.ts';
+
 /**
  * How commands print: `--json` gives machine output on stdout and nothing else; otherwise a
  * readable table or text. Progress goes to stderr, and only on a terminal.
@@ -7,10 +9,11 @@ export interface OutputOptions {
 }
 
 export function emit<T>(opts: OutputOptions, data: T, human: (data: T) => string): void {
-  if (opts.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  const io = currentIo();
+  if (opts.json) io.out(`${JSON.stringify(data, null, 2)}\n`);
   else {
     const text = human(data);
-    if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (text) io.out(text.endsWith('\n') ? text : `${text}\n`);
   }
 }
 
@@ -30,5 +33,13 @@ export function table(headers: string[], rows: (string | number | null | undefin
 
 /** Progress on stderr, only when it is a terminal and not in --json mode. */
 export function progress(opts: OutputOptions, message: string): void {
-  if (!opts.json && process.stderr.isTTY) process.stderr.write(`${message}\n`);
+  const io = currentIo();
+  if (!opts.json && io.isTTY) io.err(`${message}\n`);
+}
+
+/** A line of text for people (not data): stdout, or stderr in --json mode so JSON stays clean. */
+export function say(opts: OutputOptions, message: string): void {
+  const io = currentIo();
+  if (opts.json) io.err(`${message}\n`);
+  else io.out(`${message}\n`);
 }

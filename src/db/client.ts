@@ -12,6 +12,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { VigilError } from '../lib/errors.ts';
 import * as schema from './schema/index.ts';
 import { migrate } from './migrate.ts';
+import { acquireDataDirLock } from './pglite-lock.ts';
 
 export type Schema = typeof schema;
 export type Orm = PgDatabase<PgQueryResultHKT, Schema>;
@@ -57,10 +58,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const release = dataDir ? acquireDataDirLock(`${dataDir.replace(/\/+$/, '')}.lock`) : () => {};
   let client: PGlite;
   try {
     client = await PGlite.create(dataDir ? { dataDir } : {});
   } catch (e) {
+    release();
     throw new VigilError('Unreachable', `could not open the embedded database: ${(e as Error).message}`, {
       where: dataDir ?? 'memory',
       hint: 'PGlite keeps its data in one process; if `vigil start` is running on this folder, stop it or run the command against it.',
@@ -78,6 +81,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
     async close() {
       if (!client.closed) await client.close();
+      release();
     },
   };
 }

@@ -4,6 +4,7 @@ import { openApp } from '../../core/app.ts';
 import { createServer } from '../../server/app.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { optionsOf } from '../context.ts';
+import { serveCli } from '../remote.ts';
 
 export function register(program: Command): void {
   program
@@ -19,6 +20,9 @@ export function register(program: Command): void {
         await app.close();
         throw invalidInput(`port must be a whole number from 0 to 65535, got "${portText}"`, { where: '--port' });
       }
+      // On the embedded database, other `vigil` commands reach this process through a socket.
+      const { main } = await import('../main.ts');
+      const cliServer = app.db.kind === 'pglite' ? await serveCli(app, main) : undefined;
       const host = app.loaded.config.server.host;
       const server = serve({ fetch: createServer(app).fetch, port, hostname: host }, (info) => {
         console.log(`Vigil is running on ${app.db.kind === 'pglite' ? 'the embedded database' : 'PostgreSQL'}`);
@@ -29,6 +33,7 @@ export function register(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = () => {
           server.close();
+          cliServer?.close();
           resolve();
         };
         process.once('SIGINT', stop);
