@@ -1,0 +1,18 @@
+/**
+ * The simulated providers of the demo organization. Each renders one provider's real API (paths,
+ * pagination, error shapes, as the provider documents them) from the org model, as of the clock's
+ * "now", and names the source it feeds. Add a provider here when its connector lands.
+ */
+import type { Hono } from 'hono';
+import type { Clock } from '../../lib/clock.ts';
+import type { DemoOrg } from '../org/org.ts';
+
+export interface DemoProvider {
+  /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
+  name: string;
+  app(org: DemoOrg, clock: Clock): Hono;
+  /** The source entry for the demo workspace (baseUrl is filled in by the demo server). */
+  source(baseUrl: string): { name: string; type: string; schedule?: string; config: Record<string, unknown> };
+}
+
+export const demoProviders: DemoProvider[] = [];
