@@ -1,0 +1,24 @@
+/**
+ * The connectors Vigil ships, by type (the `type` of a source in vigil.yaml). A connector lives in
+ * `src/connectors/<id>/` and is added here; registry.test.ts fails when a folder is not listed or
+ * its generated page in docs/connectors/ is missing. `_template` is never listed.
+ */
+import { VigilError } from '../lib/errors.ts';
+import type { AnyConnector } from './sdk/index.ts';
+
+export const connectors: readonly AnyConnector[] = [];
+
+export function connectorTypes(): string[] {
+  return connectors.map((c) => c.id).sort();
+}
+
+/** The connector for a source's `type`; an unknown type is a config error listing the known ones. */
+export function getConnector(type: string): AnyConnector {
+  const found = connectors.find((c) => c.id === type);
+  if (found) return found;
+  const known = connectorTypes();
+  throw new VigilError('InvalidConfig', `unknown connector type "${type}"`, {
+    hint: known.length ? `known types: ${known.join(', ')}` : 'no connectors are registered yet',
+    details: { type, known },
+  });
+}
