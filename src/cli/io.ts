@@ -13,6 +13,8 @@ export interface Io {
   isTTY: boolean;
   /** The user's working directory: relative paths in arguments are relative to it. */
   cwd: string;
+  /** Set by a command that ran but wants a non-zero exit (e.g. failures found). */
+  exitCode?: number;
 }
 
 const processIo: Io = {
@@ -32,6 +34,12 @@ export const currentIo = (): Io => store.getStore() ?? processIo;
 
 export function runWithIo<T>(io: Io, fn: () => T): T {
   return store.run(io, fn);
+}
+
+/** Ask for a non-zero exit code once the command finishes (the worst requested wins). */
+export function setExitCode(code: number): void {
+  const io = currentIo();
+  io.exitCode = Math.max(io.exitCode ?? 0, code);
 }
 
 /** A path the user typed, resolved against *their* working directory. */

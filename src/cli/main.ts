@@ -6,12 +6,21 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../core/config/load.ts';
 import { exitCodeFor, exitCodes, isVigilError } from '../lib/errors.ts';
-import { currentIo } from './io.ts';
+import { currentIo, runWithIo, type Io } from './io.ts';
 import { forwardToRunning, hostedApp } from './remote.ts';
 import { register as init } from './commands/init.ts';
 import { register as start } from './commands/start.ts';
+import { register as frameworks } from './commands/frameworks.ts';
+import { register as controls } from './commands/controls.ts';
+import { register as coverage } from './commands/coverage.ts';
+import { register as evidence } from './commands/evidence.ts';
+import { register as sources } from './commands/sources.ts';
+import { register as collect } from './commands/collect.ts';
+import { register as check } from './commands/check.ts';
+import { register as findings } from './commands/findings.ts';
+import { register as worker } from './commands/worker.ts';
 
-const commands = [init, start];
+const commands = [init, start, worker, frameworks, controls, coverage, evidence, sources, collect, check, findings];
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
@@ -57,10 +66,12 @@ export async function main(argv: string[]): Promise<number> {
   if (forwarded !== undefined) return forwarded;
   const program = buildProgram();
   const json = argv.includes('--json');
-  const io = currentIo();
+  const outer = currentIo();
+  // A fresh Io per invocation, so one command's requested exit code never leaks into the next.
+  const io: Io = { out: outer.out, err: outer.err, isTTY: outer.isTTY, cwd: outer.cwd };
   try {
-    await program.parseAsync(argv);
-    return exitCodes.ok;
+    await runWithIo(io, () => program.parseAsync(argv));
+    return io.exitCode ?? exitCodes.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.

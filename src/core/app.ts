@@ -3,17 +3,28 @@
  * The CLI commands and the server all start here, so they see the same world.
  */
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncControls } from '../catalog/index.ts';
 import { createDb, type Database } from '../db/client.ts';
+import { ensureSigningKey } from '../evidence/keys.ts';
 import { createWorkspaceRepo } from '../db/repositories/workspaces.ts';
 import type { WorkspaceRow } from '../db/schema/workspaces.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import { loadConfig, type LoadedConfig, type LoadOptions } from './config/load.ts';
+import { openEvidence, type Evidence } from '../evidence/index.ts';
+import { createAlerter, type Alerter } from '../notify/index.ts';
+import { builtInChecks } from '../checks/registry.ts';
+import { createMonitor, type Monitor } from './monitor.ts';
+import { createOwnerResolver } from './owners.ts';
 
 export interface App {
   loaded: LoadedConfig;
   db: Database;
   workspace: WorkspaceRow;
   clock: Clock;
+  evidence: Evidence;
+  alerter: Alerter;
+  monitor: Monitor;
   close(): Promise<void>;
 }
 
@@ -26,19 +37,36 @@ export interface OpenAppOptions extends LoadOptions {
 export async function openApp(options: OpenAppOptions = {}): Promise<App> {
   const loaded = options.loaded ?? loadConfig(options);
   ensureDataDir(loaded.dataDir);
+  ensureSigningKey(loaded.dataDir); // signs evidence checkpoints; created once, never replaced
   const db = await createDb({
     url: loaded.databaseUrl,
     dataDir: loaded.databaseUrl ? undefined : `${loaded.dataDir}/pgdata`,
   });
   try {
     const workspace = await createWorkspaceRepo(db.orm).ensure(loaded.config.workspace.slug, loaded.config.workspace.name);
-    return {
-      loaded,
+    // The library plus controls as code (controls.paths, relative to vigil.yaml), so every command sees the same controls.
+    await syncControls({
       db,
-      workspace,
-      clock: options.clock ?? systemClock,
-      close: () => db.close(),
-    };
+      workspaceId: workspace.id,
+      paths: loaded.config.controls.paths,
+      baseDir: loaded.file ? dirname(loaded.file) : (options.cwd ?? process.cwd()),
+    });
+    const clock = options.clock ?? systemClock;
+    const evidence = openEvidence({ db, clock, dataDir: loaded.dataDir });
+    const alerter = createAlerter({ db, clock, config: loaded.config.alerts });
+    const monitor = createMonitor({
+      db,
+      clock,
+      evidence: evidence.log,
+      blobs: evidence.blobs,
+      alerts: alerter,
+      config: loaded.config,
+      checks: builtInChecks,
+      resolveOwner: createOwnerResolver(workspace.id, loaded.config.findings.ownerRules),
+      configFile: loaded.file ?? 'vigil.yaml',
+    });
+    await monitor.sync(workspace.id);
+    return { loaded, db, workspace, clock, evidence, alerter, monitor, close: () => db.close() };
   } catch (e) {
     await db.close();
     throw e;

@@ -17,7 +17,9 @@ import { newId } from '../lib/ids.ts';
 import type { ResultChange } from '../engine/results.ts';
 import type { ResolvedCheck } from '../engine/evaluate.ts';
 import type { Severity, VigilConfig } from './config/schema.ts';
-import type { AlertRaiser, EvidenceAppender } from './ports.ts';
+import type { AlertRaiser } from './ports.ts';
+import type { EvidenceLog } from '../evidence/log.ts';
+import type { FindingAlertPayload } from '../notify/alerts.ts';
 
 export interface OwnerQuery {
   checkId: string;
@@ -30,7 +32,7 @@ export interface OwnerQuery {
 export interface FindingDeps {
   db: Database;
   clock: Clock;
-  evidence: EvidenceAppender;
+  evidence: Pick<EvidenceLog, 'append'>;
   alerts: AlertRaiser;
   sla: VigilConfig['findings']['sla'];
   resolveOwner(q: OwnerQuery, tx: Executor): Promise<string | null>;
@@ -64,7 +66,7 @@ export function createFindingService(deps: FindingDeps) {
     at: Date,
     note?: string,
   ) {
-    const [evidenceId] = await evidence.appendRecords(
+    const [appended] = await evidence.append(
       workspaceId,
       [
         {
@@ -86,7 +88,7 @@ export function createFindingService(deps: FindingDeps) {
       fromStatus: from,
       toStatus: to,
       note: note ?? null,
-      evidenceId: evidenceId ?? null,
+      evidenceId: appended?.id ?? null,
     });
   }
 
@@ -158,11 +160,7 @@ export function createFindingService(deps: FindingDeps) {
             };
             await tx.insert(findings).values(row);
             await record(tx, workspaceId, row, 'opened', 'vigil', null, 'open', now, after.reason);
-            await alerts.raise(
-              workspaceId,
-              { kind: 'finding.opened', key: `${row.id}:opened:0`, severity: row.severity, owner, payload: findingPayload(row) },
-              tx,
-            );
+            await alerts.raise(workspaceId, { kind: 'finding.opened', payload: findingPayload(row) }, tx);
           } else if (f.status === 'resolved') {
             const row: FindingRow = {
               ...f,
@@ -184,10 +182,7 @@ export function createFindingService(deps: FindingDeps) {
               workspaceId,
               {
                 kind: 'finding.reopened',
-                key: `${row.id}:reopened:${row.reopenedCount}`,
-                severity: row.severity,
-                owner: row.owner,
-                payload: findingPayload(row),
+                payload: { ...findingPayload(row), reopenedAt: now.toISOString(), previouslyResolvedAt: f.resolvedAt?.toISOString() ?? null, reopenedCount: row.reopenedCount },
               },
               tx,
             );
@@ -310,7 +305,7 @@ export function createFindingService(deps: FindingDeps) {
             await record(tx, workspaceId, f, 'mute_expired', 'vigil', 'muted', 'open', now, f.muteReason ?? undefined);
             await alerts.raise(
               workspaceId,
-              { kind: 'finding.reopened', key: `${f.id}:mute-expired:${f.muteExpiresAt.toISOString()}`, severity: f.severity, owner: f.owner, payload: { ...findingPayload(f), status: 'open', why: 'mute expired' } },
+              { kind: 'finding.reopened', payload: { ...findingPayload(f), reopenedAt: now.toISOString(), previouslyResolvedAt: null, reopenedCount: f.reopenedCount + 1 } },
               tx,
             );
             counts.unmuted++;
@@ -319,7 +314,10 @@ export function createFindingService(deps: FindingDeps) {
           if (f.status === 'muted' && f.muteExpiresAt && addDuration(now, opts.muteWarning) >= f.muteExpiresAt) {
             await alerts.raise(
               workspaceId,
-              { kind: 'mute.expiring', key: `${f.id}:mute-expiring:${f.muteExpiresAt.toISOString()}`, severity: f.severity, owner: f.owner, payload: findingPayload(f) },
+              {
+                kind: 'mute.expiring',
+                payload: { ...findingPayload(f), mute: { reason: f.muteReason ?? '', approver: f.muteApprover ?? '', expiresAt: f.muteExpiresAt.toISOString() } },
+              },
               tx,
             );
             counts.muteExpiring++;
@@ -329,17 +327,13 @@ export function createFindingService(deps: FindingDeps) {
           const elapsed = now.getTime() - f.openedAt.getTime();
           if (now >= f.dueAt && !f.alertedBreach) {
             await tx.update(findings).set({ alertedBreach: now, alertedAtRisk: f.alertedAtRisk ?? now }).where(eq(findings.id, f.id));
-            await alerts.raise(
-              workspaceId,
-              { kind: 'finding.sla_breached', key: `${f.id}:breached:${f.openedAt.toISOString()}`, severity: f.severity, owner: f.owner, payload: findingPayload(f) },
-              tx,
-            );
+            await alerts.raise(workspaceId, { kind: 'finding.sla_breached', payload: findingPayload(f) }, tx);
             counts.breached++;
           } else if (now < f.dueAt && total > 0 && elapsed / total >= opts.atRiskShare && !f.alertedAtRisk) {
             await tx.update(findings).set({ alertedAtRisk: now }).where(eq(findings.id, f.id));
             await alerts.raise(
               workspaceId,
-              { kind: 'finding.sla_at_risk', key: `${f.id}:at-risk:${f.openedAt.toISOString()}`, severity: f.severity, owner: f.owner, payload: findingPayload(f) },
+              { kind: 'finding.sla_at_risk', payload: { ...findingPayload(f), elapsedShare: Math.min(1, elapsed / total) } },
               tx,
             );
             counts.atRisk++;
@@ -353,20 +347,19 @@ export function createFindingService(deps: FindingDeps) {
 
 export type FindingService = ReturnType<typeof createFindingService>;
 
-export function findingPayload(f: FindingRow): Record<string, unknown> {
+export function findingPayload(f: FindingRow): FindingAlertPayload {
   return {
-    id: f.id,
+    findingId: f.id,
     check: f.checkId,
     title: f.title,
     resource: f.resource,
     controls: f.controls,
-    severity: f.severity,
-    status: f.status,
+    source: f.source,
+    severity: f.severity as Severity,
     owner: f.owner,
     reason: f.reason,
     remediation: f.remediation,
     openedAt: f.openedAt.toISOString(),
     dueAt: f.dueAt.toISOString(),
-    source: f.source,
   };
 }

@@ -19,8 +19,14 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-export async function startDemoServer(org: DemoOrg, clock: Clock, options: { port?: number; providers?: DemoProvider[] } = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  org: DemoOrg,
+  clock: Clock,
+  options: { port?: number; providers?: DemoProvider[]; dataDir?: string } = {},
+): Promise<DemoServer> {
   const providers = options.providers ?? demoProviders;
+  // File-based sources (an HR export) get their files written before anything collects them.
+  for (const p of providers) await p.prepare?.(org, clock, options.dataDir ?? '.');
   const broken = new Map<string, { status: number; body?: string } | 'refuse'>();
   const root = new Hono();
   for (const p of providers) {

@@ -21,6 +21,8 @@ export interface ResolvedCheck {
 }
 
 export interface EvaluationHooks {
+  /** Record the new states as evidence; returns one evidence id per change, in order. */
+  recordChanges?(tx: Executor, resolved: ResolvedCheck, changes: ResultChange[], now: Date): Promise<(string | null)[]>;
   onChanges?(tx: Executor, resolved: ResolvedCheck, changes: ResultChange[], now: Date): Promise<void>;
 }
 
@@ -93,7 +95,8 @@ async function evaluateOne(
   }
 
   const changes = await db.orm.transaction(async (tx) => {
-    const changes = await applyResults(tx, workspaceId, check.id, results, now);
+    const record = options.hooks?.recordChanges;
+    const changes = await applyResults(tx, workspaceId, check.id, results, now, record ? (c) => record(tx, resolved, c, now) : undefined);
     await options.hooks?.onChanges?.(tx, resolved, changes, now);
     const run = {
       workspaceId,

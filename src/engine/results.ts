@@ -43,6 +43,8 @@ export async function applyResults(
   checkId: string,
   results: StoredResult[],
   now: Date,
+  /** Evidence record ids for the new states, appended by the caller in the same transaction. */
+  recordChanges?: (changes: ResultChange[]) => Promise<(string | null)[]>,
 ): Promise<ResultChange[]> {
   const current = new Map((await currentResults(db, workspaceId, checkId)).map((r) => [r.resource, r]));
   const changes: ResultChange[] = [];
@@ -59,6 +61,8 @@ export async function applyResults(
   }
   if (!changes.length) return changes;
 
+  const withAfter = changes.filter((c) => c.after);
+  const evidenceIds = recordChanges ? await recordChanges(withAfter) : [];
   const closing = changes.filter((c) => c.before).map((c) => c.before!.id);
   for (let i = 0; i < closing.length; i += 1000) {
     await db
@@ -66,9 +70,7 @@ export async function applyResults(
       .set({ validTo: now })
       .where(and(eq(checkResults.workspaceId, workspaceId), inArray(checkResults.id, closing.slice(i, i + 1000))));
   }
-  const inserts = changes
-    .filter((c) => c.after)
-    .map((c) => ({
+  const inserts = withAfter.map((c, i) => ({
       workspaceId,
       checkId,
       resource: c.resource,
@@ -81,6 +83,7 @@ export async function applyResults(
       validFrom: now,
       validTo: null,
       judgedAt: now,
+      evidenceId: evidenceIds[i] ?? null,
     }));
   for (let i = 0; i < inserts.length; i += 500) {
     await db.insert(checkResults).values(inserts.slice(i, i + 500));

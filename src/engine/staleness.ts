@@ -54,7 +54,8 @@ export async function inputHealth(db: Executor, workspaceId: string, check: AnyC
         `data from source ${s.name} was collected ${s.lastSuccessAt.toISOString()}, older than this check's freshness window (${check.freshness ?? DEFAULT_FRESHNESS})`,
       );
     }
-    const unread = s.missing.filter((m) => names.includes(m.what) && m.kind === 'permission');
+    // A type the source could not read (permission, error) leaves its rows as they were: stale.
+    const unread = s.missing.filter((m) => names.includes(m.what) && m.kind !== 'not_applicable');
     for (const m of unread) problems.push(`source ${s.name} could not read ${m.what}: ${m.message}`);
   }
   if (problems.length) return { status: 'stale', reason: problems.join('; '), sources: rows };

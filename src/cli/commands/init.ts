@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ensureDataDir } from '../../core/app.ts';
+import { ensureSigningKey } from '../../evidence/keys.ts';
 import { CONFIG_FILE, loadConfig } from '../../core/config/load.ts';
 import { starterConfig } from '../../core/config/starter.ts';
 import { VigilError } from '../../lib/errors.ts';
@@ -26,8 +27,10 @@ export function register(program: Command): void {
       writeFileSync(file, starterConfig, { mode: 0o600 });
       const loaded = loadConfig({ path: file });
       ensureDataDir(loaded.dataDir);
-      emit(opts, { config: file, dataDir: loaded.dataDir, overwritten: existed }, (r) =>
-        [`wrote ${r.config}`, `data folder ${r.dataDir}`, 'next: add sources to vigil.yaml, then run `vigil start`'].join('\n'),
+      // The key that signs evidence checkpoints; kept if it already exists (history is signed with it).
+      const key = ensureSigningKey(loaded.dataDir);
+      emit(opts, { config: file, dataDir: loaded.dataDir, overwritten: existed, signingKey: key.path }, (r) =>
+        [`wrote ${r.config}`, `data folder ${r.dataDir}`, `evidence signing key ${r.signingKey}`, 'next: add sources to vigil.yaml, then run `vigil start`'].join('\n'),
       );
     });
 }

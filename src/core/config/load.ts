@@ -4,13 +4,15 @@
  * was expected. Loading never writes anything.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import { resolve } from 'node:path';
 import { VigilError } from '../../lib/errors.ts';
+import { displayPath, parseYamlSource, yamlError, zodIssueError, type YamlPath } from '../../lib/yaml-source.ts';
 import { configSchema, type VigilConfig } from './schema.ts';
 
 export const CONFIG_FILE = 'vigil.yaml';
+
+// Kept exported from here too: it was part of this module's API before the YAML helpers moved to lib.
+export { formatPath } from '../../lib/yaml-source.ts';
 
 export interface LoadedConfig {
   config: VigilConfig;
@@ -58,44 +60,24 @@ export function resolvePaths(config: VigilConfig, file: string | undefined, cwd:
   return { config, file, dataDir, databaseUrl };
 }
 
-function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
 /** Parse and validate config text; `where` names it in errors. */
 export function parseConfigText(text: string, where: string, env: NodeJS.ProcessEnv = process.env): VigilConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw new VigilError('InvalidConfig', `not valid YAML: ${e.message.split('\n')[0]}`, {
-      where: `${where}:${pos.line}:${pos.col}`,
-    });
-  }
-  const raw: unknown = doc.toJS() ?? {};
-  const interpolated = interpolate(raw, [], (path, message) => {
-    throw configError(where, doc, lineCounter, path, message);
+  const src = parseYamlSource(text, where);
+  const interpolated = interpolate(src.value, [], (path, message) => {
+    throw yamlError(src, path, message);
   }, env);
   const parsed = configSchema.safeParse(interpolated);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issuePath(issue);
-    throw configError(where, doc, lineCounter, path, describeIssue(issue, valueAt(interpolated, path)));
-  }
+  if (!parsed.success) throw zodIssueError(src, parsed.error, interpolated);
   return parsed.data;
 }
-
-type Path = (string | number)[];
 
 const ENV_REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Replace ${NAME} with the environment variable NAME in every string; $${ escapes a literal ${. */
 function interpolate(
   value: unknown,
-  path: Path,
-  fail: (path: Path, message: string) => never,
+  path: YamlPath,
+  fail: (path: YamlPath, message: string) => never,
   env: NodeJS.ProcessEnv,
 ): unknown {
   if (typeof value === 'string') {
@@ -111,69 +93,4 @@ function interpolate(
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], fail, env)]));
   }
   return value;
-}
-
-function issuePath(issue: z.core.$ZodIssue): Path {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys' && issue.keys.length) return [...path, issue.keys[0]!];
-  return path;
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  let v: unknown = root;
-  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
-  return v;
-}
-
-function typeName(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return typeof v;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_type':
-      return `expected ${issue.expected}, got ${typeName(value)}`;
-    default:
-      return issue.message;
-  }
-}
-
-/** "sources[0].config.token" */
-export function formatPath(path: Path): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '') || '(top level)';
-}
-
-function configError(where: string, doc: Document, lc: LineCounter, path: Path, message: string): VigilError {
-  const offset = locate(doc, path);
-  const loc = offset === undefined ? '' : (() => {
-    const p = lc.linePos(offset);
-    return `:${p.line}:${p.col}`;
-  })();
-  return new VigilError('InvalidConfig', `${formatPath(path)}: ${message}`, { where: `${where}${loc}` });
-}
-
-/** Source offset of the deepest node along `path` (the key itself for a last, unknown key). */
-function locate(doc: Document, path: Path): number | undefined {
-  let node: unknown = doc.contents;
-  let best: number | undefined = (doc.contents as Node | null)?.range?.[0];
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
-      if (!pair) break;
-      best = (pair.key as Node).range?.[0] ?? best;
-      node = pair.value;
-    } else if (node && typeof node === 'object' && 'items' in node && Array.isArray((node as { items: unknown[] }).items)) {
-      const item = (node as { items: unknown[] }).items[key as number];
-      if (item === undefined) break;
-      best = (item as Node).range?.[0] ?? best;
-      node = item;
-    } else break;
-  }
-  return best;
 }

@@ -7,6 +7,7 @@
  * set up (see src/engine), so that a connector's fields live with the connector.
  */
 import { z } from 'zod';
+import { evidenceKinds, isEvidenceKind } from '../../evidence/records.ts';
 
 const duration = z
   .string()
@@ -49,6 +50,138 @@ export const witnessSchema = z.discriminatedUnion('type', [
     })
     .strict(),
 ]);
+
+/** The closed set of alert kinds; src/notify gives each a typed payload and a renderer per channel. */
+export const alertKinds = [
+  'finding.opened',
+  'finding.sla_at_risk',
+  'finding.sla_breached',
+  'finding.reopened',
+  'source.failing',
+  'source.recovered',
+  'mute.expiring',
+  'digest',
+] as const;
+export const alertKindSchema = z.enum(alertKinds);
+export type AlertKind = z.infer<typeof alertKindSchema>;
+
+const channelName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-_]*$/, 'a lower-case name of letters, digits, - and _')
+  .describe('Unique name of this channel; rules and the digest refer to it.');
+const channelTimeout = z
+  .number()
+  .int()
+  .min(1000)
+  .max(30_000)
+  .default(10_000)
+  .describe(
+    'Milliseconds to wait for the receiver before the attempt counts as failed and is retried (for email: per SMTP step, and three times that for a whole send).',
+  );
+
+export const alertChannelSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      name: channelName,
+      type: z.literal('webhook').describe('A generic webhook: JSON body, signed with HMAC-SHA256 (see docs/alerts.md).'),
+      url: z.url().describe('Receiver URL; each delivery is POSTed here.'),
+      secret: z
+        .string()
+        .min(16, 'at least 16 characters')
+        .describe('Shared secret for the Vigil-Signature header (write ${ENV_VAR}; never put it in the file).'),
+      timeoutMs: channelTimeout,
+    })
+    .strict(),
+  z
+    .object({
+      name: channelName,
+      type: z.literal('slack').describe('A Slack incoming webhook: a Block Kit message with a link back to Vigil.'),
+      url: z.url().describe('The incoming-webhook URL Slack gave you (it is a secret: write ${ENV_VAR}).'),
+      timeoutMs: channelTimeout,
+    })
+    .strict(),
+  z
+    .object({
+      name: channelName,
+      type: z.literal('email').describe('Email over SMTP: plain text and simple HTML.'),
+      to: z.array(z.email()).default([]).describe('Recipients of every alert this channel sends.'),
+      toOwner: z
+        .boolean()
+        .default(false)
+        .describe("Also send to the alert's owner when the owner is an email address (per-owner alerts and digests)."),
+      from: z.string().min(3).describe('Sender, e.g. "Vigil <vigil@example.com>".'),
+      smtp: z
+        .object({
+          host: z.string().min(1).describe('SMTP server host name.'),
+          port: z.number().int().min(1).max(65535).default(587).describe('SMTP port: 587 (STARTTLS), 465 (TLS) or 25.'),
+          secure: z.boolean().default(false).describe('true for implicit TLS (port 465); false upgrades with STARTTLS when offered.'),
+          user: z.string().optional().describe('User name for SMTP AUTH; omit for a relay without authentication.'),
+          password: z.string().optional().describe('Password for SMTP AUTH (write ${ENV_VAR}).'),
+        })
+        .strict()
+        .describe('How to reach the SMTP server.'),
+      timeoutMs: channelTimeout,
+    })
+    .strict(),
+]);
+
+export const alertRuleSchema = z
+  .object({
+    channel: z.string().describe('Name of the channel (in alerts.channels) that receives the matching alerts.'),
+    kinds: z.array(alertKindSchema).min(1).describe('Alert kinds this rule sends.'),
+    minSeverity: severitySchema
+      .optional()
+      .describe('Only findings at or above this severity. Alerts that carry no severity (source.*, digest) are not filtered by it.'),
+    owners: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Only alerts about things these owners own; alerts without an owner (source.*) do not match.'),
+  })
+  .strict();
+
+export const alertsSchema = z
+  .object({
+    channels: z.array(alertChannelSchema).default([]).describe('Where alerts can go: webhook, slack or email.'),
+    rules: z.array(alertRuleSchema).default([]).describe('Which alerts go to which channel; an alert matching no rule is not sent.'),
+    slaAtRisk: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.75)
+      .describe('Share of a finding\'s remediation time after which finding.sla_at_risk is raised (0.75 = three quarters).'),
+    digest: z
+      .object({
+        schedule: z.enum(['daily', 'weekly']).default('daily').describe('How often each owner gets a digest of their findings.'),
+        channel: z.string().describe('Name of the channel the digests go to.'),
+      })
+      .strict()
+      .optional()
+      .describe('A digest per owner; omit for none.'),
+  })
+  .strict()
+  .superRefine((alerts, ctx) => {
+    const names = new Set<string>();
+    alerts.channels.forEach((c, i) => {
+      if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'name'], message: `duplicate channel name "${c.name}"` });
+      names.add(c.name);
+      if (c.type === 'email' && c.to.length === 0 && !c.toOwner) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'to'], message: 'an email channel needs recipients in "to", or toOwner: true' });
+      }
+    });
+    const known = () => (names.size ? [...names].map((n) => `"${n}"`).join(', ') : 'none is declared');
+    alerts.rules.forEach((r, i) => {
+      if (!names.has(r.channel)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'channel'], message: `no channel named "${r.channel}" (channels: ${known()})` });
+      }
+    });
+    if (alerts.digest && !names.has(alerts.digest.channel)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['digest', 'channel'],
+        message: `no channel named "${alerts.digest.channel}" (channels: ${known()})`,
+      });
+    }
+  });
 
 export const configSchema = z
   .object({
@@ -117,6 +250,27 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe('Time to remediate a finding, per severity, from detection (defaults: common vulnerability SLAs).'),
+        ownerRules: z
+          .array(
+            z
+              .object({
+                owner: z.string().min(1).describe('Who owns matching findings (an email address or a team name).'),
+                check: z.string().optional().describe('Only findings of this check id.'),
+                control: z.string().optional().describe('Only findings of checks testing this control id.'),
+                source: z.string().optional().describe('Only findings on resources from this source.'),
+                resource: z
+                  .string()
+                  .optional()
+                  .describe('Only resources whose id starts with this prefix (e.g. github.repositories/acme/payments).'),
+                attributes: z
+                  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+                  .optional()
+                  .describe("Only results whose details have these values (e.g. { department: Engineering })."),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe("Who owns a finding, first matching rule wins; otherwise the owner of the check's control, else its owner role."),
       })
       .strict()
       .prefault({}),
@@ -124,14 +278,24 @@ export const configSchema = z
       .object({
         retention: z
           .record(z.string(), duration)
+          .superRefine((r, ctx) => {
+            for (const k of Object.keys(r)) {
+              if (k !== 'default' && !isEvidenceKind(k)) {
+                ctx.addIssue({ code: 'custom', path: [k], message: `unknown evidence kind "${k}": use "default" or one of ${evidenceKinds.join(', ')}` });
+              }
+            }
+          })
           .default({ default: 'P15M' })
-          .describe('How long to keep evidence content, per record kind ("default" for the rest). Leaf hashes are kept forever.'),
+          .describe(
+            'How long to keep evidence content, per record kind ("default" for the rest), counted from the later of its effective and collected times. Expiry deletes content and attachments; metadata and leaf hashes are kept forever, so proofs still verify.',
+          ),
         checkpointEvery: duration.default('PT1H').describe('How often to sign a checkpoint of the evidence log.'),
         witnesses: z.array(witnessSchema).default([]).describe('Where to send every new checkpoint.'),
       })
       .strict()
       .prefault({}),
     sources: z.array(sourceSchema).default([]).describe('Connectors and imports to collect from.'),
+    alerts: alertsSchema.prefault({}).describe('Alert channels, routing rules, SLA-at-risk threshold and digests.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -146,3 +310,6 @@ export const configSchema = z
 
 export type VigilConfig = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+export type AlertChannelConfig = z.infer<typeof alertChannelSchema>;
+export type AlertRule = z.infer<typeof alertRuleSchema>;

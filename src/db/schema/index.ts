@@ -4,6 +4,8 @@
  * that every table declared here exists after migrating.
  */
 export * from './workspaces.ts';
+export * from './controls.ts';
+export * from './control-requirements.ts';
 export * from './sources.ts';
 export * from './source-runs.ts';
 export * from './resources.ts';
@@ -13,3 +15,11 @@ export * from './check-results.ts';
 export * from './check-runs.ts';
 export * from './findings.ts';
 export * from './finding-events.ts';
+export * from './outbox-deliveries.ts';
+export * from './evidence-log-heads.ts';
+export * from './evidence-records.ts';
+export * from './evidence-nodes.ts';
+export * from './evidence-checkpoints.ts';
+export * from './evidence-blob-refs.ts';
+export * from './evidence-blob-releases.ts';
+export * from './resource-snapshots.ts';

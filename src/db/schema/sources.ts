@@ -4,7 +4,7 @@ import { utc, workspaceId } from './_helpers.ts';
 export interface MissingRead {
   what: string;
   message: string;
-  kind: 'permission' | 'not_applicable';
+  kind: 'permission' | 'not_applicable' | 'error';
 }
 
 /** A configured source and its health: last success, last error, what it could not read. */

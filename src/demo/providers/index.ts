@@ -11,6 +11,8 @@ export interface DemoProvider {
   /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
   name: string;
   app(org: DemoOrg, clock: Clock): Hono;
+  /** Write whatever a file-based source reads (e.g. an HR export), inside `dataDir`. */
+  prepare?(org: DemoOrg, clock: Clock, dataDir: string): Promise<void> | void;
   /** The source entry for the demo workspace (baseUrl is filled in by the demo server). */
   source(baseUrl: string): { name: string; type: string; schedule?: string; config: Record<string, unknown> };
 }

@@ -1,0 +1,103 @@
+/**
+ * Evidence log throughput on 1 KiB records: appending (canonicalize, hash, extend the tree, write
+ * records + nodes + head in one transaction per batch) and full verification (stream every record
+ * back, re-hash content and envelope, rebuild every node and compare, check the head and the
+ * checkpoints). Each is a ratio of raw SHA-256 throughput over the same records' bytes, measured in
+ * the same run. Memory must stay flat: the ratio of the RSS early in the run to the RSS at its end.
+ */
+import { hash } from 'node:crypto';
+import { join } from 'node:path';
+import { createWorkspaceRepo } from '../src/db/repositories/workspaces.ts';
+import { canonicalize } from '../src/evidence/canonical-json.ts';
+import { createBlobStore } from '../src/evidence/blob-store.ts';
+import { generateSigningKey } from '../src/evidence/keys.ts';
+import { createEvidenceLog } from '../src/evidence/log.ts';
+import { verifyStoredLog } from '../src/evidence/verify-log.ts';
+import { systemClock } from '../src/lib/clock.ts';
+import { result, runIfMain, type Scenario } from './lib.ts';
+
+const RECORDS = { s: 20_000, m: 200_000, l: 1_000_000 } as const;
+const BATCH = 1000;
+
+/** Record i's content: about 1 KiB of canonical JSON, different for every record. */
+function content(i: number) {
+  return { i, host: `host-${i % 977}.example.com`, status: i % 5 ? 'pass' : 'fail', data: `${i.toString(36)}:`.padEnd(960, 'abcdefghij') };
+}
+
+const rssMiB = () => process.memoryUsage.rss() / 2 ** 20;
+
+export const evidence: Scenario = {
+  name: 'evidence',
+  description: 'append and full-verification throughput of 1 KiB records vs raw SHA-256 of the same bytes',
+  async run({ db, scale, dir, note }) {
+    const n = RECORDS[scale];
+    const kind = db.kind;
+    const size = Buffer.byteLength(canonicalize(content(0)));
+    note(`  ${n} records of ${size} bytes of canonical JSON`);
+
+    // The limit: SHA-256 over the same records' canonical bytes, measured batch by batch in between
+    // the batches appended, so both figures see the same machine at the same moments (shared CI
+    // machines vary by a factor of two from one second to the next).
+    let hashed = 0;
+    let hashMs = 0;
+    const hashBatch = (lo: number, count: number) => {
+      const bufs = Array.from({ length: count }, (_, j) => Buffer.from(canonicalize(content(lo + j))));
+      const t = performance.now();
+      for (const b of bufs) hash('sha256', b, 'buffer');
+      hashMs += performance.now() - t;
+      hashed += count;
+    };
+
+    const ws = await createWorkspaceRepo(db.orm).ensure('bench', 'Bench');
+    const blobs = createBlobStore({ dir: join(dir, 'blobs') });
+    const { key } = generateSigningKey();
+    const log = createEvidenceLog({ db, clock: systemClock, blobs, key });
+
+    let early = 0;
+    const t0 = performance.now();
+    for (let lo = 0; lo < n; lo += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, n - lo) }, (_, j) => ({
+        kind: 'resource.snapshot' as const,
+        source: 'bench',
+        subject: `host-${(lo + j) % 977}`,
+        content: content(lo + j),
+      }));
+      await log.append(ws.id, batch);
+      hashBatch(lo, batch.length);
+      if (!early && lo + BATCH >= n / 10) early = rssMiB();
+      if ((lo / BATCH) % 50 === 49) note(`  appended ${lo + BATCH}`);
+    }
+    const appendPerSec = (n / (performance.now() - t0 - hashMs)) * 1000;
+    await log.checkpoint(ws.id);
+
+    const appendRaw = (hashed / hashMs) * 1000;
+    hashed = 0;
+    hashMs = 0;
+    let verifyMs = 0;
+    let t1 = performance.now();
+    const report = await verifyStoredLog({ db, blobs, key }, ws.id, {
+      // Between verified batches, hash the same records raw (outside the verification's time).
+      onProgress: (d) => {
+        verifyMs += performance.now() - t1;
+        const count = d - hashed;
+        if (count > 0) hashBatch(hashed, count);
+        if (d % 50_000 === 0) note(`  verified ${d}`);
+        t1 = performance.now();
+      },
+    });
+    verifyMs += performance.now() - t1;
+    const verifyPerSec = (report.records / verifyMs) * 1000;
+    const verifyRaw = (hashed / hashMs) * 1000;
+    const late = rssMiB();
+    note(`  raw SHA-256 ${Math.round(appendRaw)} / ${Math.round(verifyRaw)} records/s; append ${Math.round(appendPerSec)}/s; verify ${Math.round(verifyPerSec)}/s; RSS ${early.toFixed(0)} MiB at 10 %, ${late.toFixed(0)} MiB at the end`);
+
+    return [
+      result({ scenario: `evidence.append@${n}`, db: kind, figure: appendPerSec, unit: 'records/s', limit: appendRaw, goal: 0.25 }),
+      result({ scenario: `evidence.verify@${n}`, db: kind, figure: verifyPerSec, unit: 'records/s', limit: verifyRaw, goal: 0.5 }),
+      // Flat memory: the RSS at 10 % of the appends against the RSS after everything (≥ 80 % means flat).
+      result({ scenario: `evidence.rss-flat@${n}`, db: kind, figure: early, unit: `MiB early (${late.toFixed(0)} MiB at end)`, limit: late, goal: 0.8 }),
+    ];
+  },
+};
+
+await runIfMain(import.meta.url, evidence);

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { getConnector } from '../../connectors/registry.ts';
+import { createRunContext, redactConfig, runTestConnection } from '../../connectors/sdk/index.ts';
+import { listSources } from '../../engine/sources.ts';
+import { notFound } from '../../lib/errors.ts';
+import { optionsOf, withApp } from '../context.ts';
+import { emit, table } from '../output.ts';
+
+const ago = (d: Date | null, now: Date) => {
+  if (!d) return 'never';
+  const m = Math.round((now.getTime() - d.getTime()) / 60_000);
+  return m < 60 ? `${m} min ago` : m < 2880 ? `${Math.round(m / 60)} h ago` : `${Math.round(m / 1440)} d ago`;
+};
+
+export function register(program: Command): void {
+  const sources = program
+    .command('sources')
+    .description('the configured sources and their health: last success, last error, what they could not read')
+    .action(async (_args, cmd: Command) => {
+      const opts = optionsOf(cmd);
+      await withApp(opts, async (app) => {
+        const rows = await listSources(app.db.orm, app.workspace.id);
+        const now = app.clock.now();
+        const data = rows.map((s) => ({
+          name: s.name,
+          type: s.type,
+          enabled: s.enabled,
+          status: s.status,
+          schedule: s.schedule,
+          lastRunAt: s.lastRunAt?.toISOString() ?? null,
+          lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
+          lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
+          lastError: s.lastError,
+          missing: s.missing,
+          provides: s.provides,
+        }));
+        emit(opts, data, () => {
+          if (!rows.length) return 'no sources configured: add some to vigil.yaml (see `vigil init`)';
+          const t = table(
+            ['NAME', 'TYPE', 'STATUS', 'LAST SUCCESS', 'LAST ERROR'],
+            rows.map((s) => [s.name, s.type, s.enabled ? s.status : 'disabled', ago(s.lastSuccessAt, now), s.lastError ?? '']),
+          );
+          const gaps = rows.flatMap((s) => s.missing.map((m) => `  ${s.name}: could not read ${m.what} (${m.kind}): ${m.message}`));
+          return gaps.length ? `${t}\n\nnot read:\n${gaps.join('\n')}` : t;
+        });
+      });
+    });
+
+  sources
+    .command('test <name>')
+    .description("try a source's credentials and base URL with one cheap request")
+    .action(async (name: string, _o, cmd: Command) => {
+      const opts = optionsOf(cmd);
+      await withApp(opts, async (app) => {
+        const source = app.loaded.config.sources.find((s) => s.name === name);
+        if (!source) {
+          throw notFound(`no source named "${name}"`, { hint: `sources: ${app.loaded.config.sources.map((s) => s.name).join(', ') || '(none)'}` });
+        }
+        const connector = getConnector(source.type);
+        const ctx = createRunContext({ connector, config: source.config, clock: app.clock, where: `source ${name}` });
+        const info = await runTestConnection(ctx);
+        emit(opts, { source: name, type: source.type, ok: true, ...info, config: redactConfig(connector, ctx.config) }, (r) => `${r.source}: ok — ${r.summary}`);
+      });
+    });
+}

@@ -1,0 +1,138 @@
+/**
+ * Continuous monitoring, composed: collect a source, then re-judge the checks whose inputs changed;
+ * store results as state changes with their evidence; open, resolve and reopen findings; alert on
+ * new findings and on sources that start or stop failing. The CLI, the server and the job workers
+ * all drive Vigil through this one service.
+ */
+import type { Database, Executor } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import { notFound } from '../lib/errors.ts';
+import type { AnyCheck } from '../checks/sdk/define.ts';
+import { collectSource, type CollectOptions, type CollectOutcome } from '../engine/collect.ts';
+import { evaluateChecks, type CheckRunSummary, type ResolvedCheck } from '../engine/evaluate.ts';
+import type { ResultChange } from '../engine/results.ts';
+import { syncSources, type ConnectorLookup } from '../engine/sources.ts';
+import type { BlobStore } from '../evidence/blob-store.ts';
+import type { EvidenceLog } from '../evidence/log.ts';
+import type { VigilConfig } from './config/schema.ts';
+import { resolveChecks } from './checks.ts';
+import { createFindingService, type OwnerQuery } from './findings.ts';
+import type { AlertRaiser } from './ports.ts';
+
+export interface MonitorDeps {
+  db: Database;
+  clock: Clock;
+  evidence: EvidenceLog;
+  blobs: BlobStore;
+  alerts: AlertRaiser;
+  config: VigilConfig;
+  checks: AnyCheck[];
+  lookup?: ConnectorLookup;
+  /** Who owns a failure; default: rules in config, then nobody. */
+  resolveOwner?(q: OwnerQuery, tx: Executor): Promise<string | null>;
+  configFile?: string;
+}
+
+export function createMonitor(deps: MonitorDeps) {
+  const { db, clock, evidence, alerts, config } = deps;
+  const resolved: ResolvedCheck[] = resolveChecks(deps.checks, config.checks.params, deps.configFile);
+  const findings = createFindingService({
+    db,
+    clock,
+    evidence,
+    alerts,
+    sla: config.findings.sla,
+    resolveOwner: deps.resolveOwner ?? (async () => null),
+  });
+
+  async function recordChanges(tx: Executor, workspaceId: string, r: ResolvedCheck, changes: ResultChange[], now: Date) {
+    const appended = await evidence.append(
+      workspaceId,
+      changes.map((c) => ({
+        kind: 'check.result' as const,
+        source: 'vigil:evaluation',
+        subject: `${r.check.id}/${c.resource}`,
+        collectedAt: now,
+        effectiveAt: now,
+        content: {
+          check: r.check.id,
+          controls: r.check.controls,
+          resource: c.resource,
+          status: c.after!.status,
+          severity: c.after!.severity,
+          reason: c.after!.reason,
+          remediation: c.after!.remediation ?? null,
+          judgedOn: c.after!.evidence,
+          params: r.params as never,
+          previous: c.before ? { status: c.before.status, reason: c.before.reason, since: c.before.validFrom.toISOString() } : null,
+        },
+      })),
+      tx,
+    );
+    return appended.map((a) => a.id);
+  }
+
+  async function evaluate(workspaceId: string, options: { onlyChanged?: boolean; checkIds?: string[] } = {}): Promise<CheckRunSummary[]> {
+    const selected = options.checkIds ? resolved.filter((r) => options.checkIds!.includes(r.check.id)) : resolved;
+    return evaluateChecks({ db, clock }, workspaceId, selected, {
+      onlyChanged: options.onlyChanged ?? false,
+      hooks: {
+        recordChanges: (tx, r, changes, now) => recordChanges(tx, workspaceId, r, changes, now),
+        onChanges: (tx, r, changes, now) => findings.syncFromChanges(tx, workspaceId, r, changes, now),
+      },
+    });
+  }
+
+  async function sourceAlerts(workspaceId: string, type: string, outcome: CollectOutcome, at: Date) {
+    if (outcome.status === 'failed' && outcome.previousStatus !== 'failing') {
+      await alerts.raise(workspaceId, {
+        kind: 'source.failing',
+        payload: {
+          source: outcome.source,
+          type,
+          error: outcome.error ?? 'collection failed',
+          errorTag: outcome.errorTag ?? null,
+          failingSince: at.toISOString(),
+          lastSuccessAt: null,
+        },
+      });
+    } else if (outcome.status !== 'failed' && outcome.previousStatus === 'failing') {
+      await alerts.raise(workspaceId, {
+        kind: 'source.recovered',
+        payload: { source: outcome.source, type, failingSince: at.toISOString(), recoveredAt: clock.now().toISOString() },
+      });
+    }
+  }
+
+  return {
+    findings,
+    checks: resolved,
+
+    /** Register the config's sources (validating each against its connector). */
+    sync: (workspaceId: string) => syncSources(db.orm, workspaceId, config.sources, { file: deps.configFile, lookup: deps.lookup }),
+
+    /** Collect one source (or all enabled ones), then judge what changed. */
+    async collect(workspaceId: string, sourceName?: string, options: CollectOptions & { evaluate?: boolean } = {}) {
+      const list = config.sources.filter((s) => s.enabled && (!sourceName || s.name === sourceName));
+      if (sourceName && !list.length) {
+        throw notFound(`no enabled source named "${sourceName}"`, { hint: `sources: ${config.sources.map((s) => s.name).join(', ') || '(none)'}` });
+      }
+      const outcomes: CollectOutcome[] = [];
+      for (const s of list) {
+        const at = clock.now();
+        const outcome = await collectSource({ db, clock, evidence, blobs: deps.blobs, ...(deps.lookup ? { lookup: deps.lookup } : {}) }, workspaceId, s, options);
+        await sourceAlerts(workspaceId, s.type, outcome, at);
+        outcomes.push(outcome);
+      }
+      const evaluation = options.evaluate === false ? [] : await evaluate(workspaceId, { onlyChanged: true });
+      return { outcomes, evaluation };
+    },
+
+    evaluate,
+
+    /** Time-driven work: expired mutes, SLA alerts. */
+    sweep: (workspaceId: string) => findings.sweep(workspaceId, { atRiskShare: config.alerts.slaAtRisk, muteWarning: 'P3D' }),
+  };
+}
+
+export type Monitor = ReturnType<typeof createMonitor>;

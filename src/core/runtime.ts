@@ -1,0 +1,129 @@
+/**
+ * The long-running part of Vigil: a scheduler that enqueues due collections, evaluations and
+ * maintenance; workers that run them from the Postgres-backed queue; and the alert dispatcher.
+ * `vigil start` runs all three in one process (on PGlite, the only way); `vigil worker` runs the
+ * workers and dispatcher on any number of machines sharing a PostgreSQL server. The scheduler may
+ * run in every process: the queue keeps one pending job per source, so nothing piles up.
+ */
+import { dirname } from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
+import { createChannels, closeChannels, createDispatcher, type Dispatcher } from '../notify/index.ts';
+import { startQueue, type Queue } from '../engine/queue.ts';
+import { listSources } from '../engine/sources.ts';
+import { expireEvidence, resolveWitnesses, runScheduledCheckpoint } from '../evidence/index.ts';
+import { addDuration } from '../lib/duration.ts';
+import type { App } from './app.ts';
+
+export const DEFAULT_SOURCE_SCHEDULE = 'PT1H';
+const FULL_EVALUATION_EVERY = 'PT1H';
+const MAINTENANCE_EVERY = 'PT5M';
+
+export interface RuntimeOptions {
+  scheduler?: boolean;
+  workers?: boolean;
+  dispatcher?: boolean;
+  /** How often the scheduler looks for due work (default 15 s). */
+  tickMs?: number;
+  log?: (line: string) => void;
+}
+
+/** When a source is next due, from its last run and its schedule (ISO 8601 duration or cron). */
+export function nextRunAt(schedule: string | null, lastRunAt: Date | null, now: Date): Date {
+  if (!lastRunAt) return now;
+  const s = schedule ?? DEFAULT_SOURCE_SCHEDULE;
+  if (s.startsWith('P')) return addDuration(lastRunAt, s);
+  return CronExpressionParser.parse(s, { currentDate: lastRunAt, tz: 'UTC' }).next().toDate();
+}
+
+export interface Runtime {
+  queue: Queue | undefined;
+  dispatcher: Dispatcher | undefined;
+  /** One scheduler pass (tests call it directly). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(app: App, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.log ?? (() => {});
+  const ws = app.workspace.id;
+  const cfg = app.loaded.config;
+  const queue = options.workers !== false || options.scheduler !== false ? await startQueue(app.db) : undefined;
+
+  if (queue && options.workers !== false) {
+    await queue.work('collect', async (job) => {
+      const { outcomes } = await app.monitor.collect(job.workspaceId, job.source);
+      for (const o of outcomes) log(`collected ${o.source}: ${o.status}${o.error ? ` — ${o.error}` : ''}`);
+    });
+    await queue.work('evaluate', async (job) => {
+      const runs = await app.monitor.evaluate(job.workspaceId, { onlyChanged: job.onlyChanged ?? false });
+      log(`evaluated ${runs.filter((r) => r.outcome !== 'skipped').length} checks`);
+    });
+    await queue.work('maintenance', async (job) => {
+      await app.monitor.sweep(job.workspaceId);
+      await runScheduledCheckpoint({ log: app.evidence.log, clock: app.clock }, job.workspaceId, {
+        every: cfg.evidence.checkpointEvery,
+        witnesses: resolveWitnesses(cfg.evidence.witnesses, app.loaded.file ? dirname(app.loaded.file) : process.cwd()),
+      });
+      await expireEvidence({ db: app.db, clock: app.clock, blobs: app.evidence.blobs, log: app.evidence.log }, job.workspaceId, cfg.evidence.retention);
+    });
+  }
+
+  let dispatcher: Dispatcher | undefined;
+  const channels = createChannels(cfg.alerts, { publicUrl: cfg.server.publicUrl });
+  if (options.dispatcher !== false && channels.size) {
+    dispatcher = createDispatcher({
+      db: app.db,
+      clock: app.clock,
+      workspaceId: ws,
+      channels,
+      onOutcome: (o) => {
+        if (o.outcome !== 'sent') log(`alert ${o.kind} to ${o.channel}: ${o.outcome}${o.error ? ` — ${o.error}` : ''}`);
+      },
+    });
+    dispatcher.start();
+  }
+
+  let lastFull: Date | null = null;
+  let lastMaintenance: Date | null = null;
+  async function tick() {
+    if (!queue) return;
+    const now = app.clock.now();
+    for (const s of await listSources(app.db.orm, ws)) {
+      if (!s.enabled) continue;
+      if (nextRunAt(s.schedule, s.lastRunAt, now) <= now) await queue.send('collect', { workspaceId: ws, source: s.name });
+    }
+    if (!lastFull || addDuration(lastFull, FULL_EVALUATION_EVERY) <= now) {
+      lastFull = now;
+      await queue.send('evaluate', { workspaceId: ws });
+    }
+    if (!lastMaintenance || addDuration(lastMaintenance, MAINTENANCE_EVERY) <= now) {
+      lastMaintenance = now;
+      await queue.send('maintenance', { workspaceId: ws });
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  if (options.scheduler !== false) {
+    const loop = () => {
+      tick()
+        .catch((e: unknown) => log(`scheduler: ${(e as Error).message}`))
+        .finally(() => {
+          timer = setTimeout(loop, options.tickMs ?? 15_000);
+          timer.unref();
+        });
+    };
+    loop();
+  }
+
+  return {
+    queue,
+    dispatcher,
+    tick,
+    async stop() {
+      if (timer) clearTimeout(timer);
+      await dispatcher?.stop();
+      await closeChannels(channels.values());
+      await queue?.stop();
+    },
+  };
+}

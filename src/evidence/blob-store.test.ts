@@ -1,0 +1,47 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBlobStore } from './blob-store.ts';
+import { sha256 } from './merkle.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-blobs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('content-addressed blob store', () => {
+  const blobs = createBlobStore({ dir: join(dir, 'store') });
+
+  it('names a blob by the SHA-256 of its bytes and gives the bytes back', async () => {
+    const data = Buffer.from('hello evidence');
+    const info = await blobs.put(data);
+    expect(info).toEqual({ sha256: sha256(data).toString('hex'), size: data.length });
+    expect(await blobs.get(info.sha256)).toEqual(data);
+    expect(await blobs.head(info.sha256)).toEqual({ size: data.length });
+    expect(await blobs.put(data)).toEqual(info);
+  });
+
+  it('streams a file in, leaving no temp file behind', async () => {
+    const file = join(dir, 'big.bin');
+    const data = Buffer.alloc(3 * 1024 * 1024, 7);
+    writeFileSync(file, data);
+    const info = await blobs.putFile(file);
+    expect(info.sha256).toBe(sha256(data).toString('hex'));
+    expect(readdirSync(join(dir, 'store', '.tmp'))).toEqual([]);
+    await expect(blobs.putFile(join(dir, 'missing'))).rejects.toMatchObject({ _tag: 'NotFound' });
+  });
+
+  it('refuses to return bytes that no longer match their name', async () => {
+    const info = await blobs.put(Buffer.from('original'));
+    writeFileSync(join(dir, 'store', info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256), 'changed');
+    await expect(blobs.get(info.sha256)).rejects.toMatchObject({ _tag: 'IntegrityError' });
+  });
+
+  it('deletes, and reports what is not there', async () => {
+    const info = await blobs.put(Buffer.from('temporary'));
+    expect(await blobs.delete(info.sha256)).toBe(true);
+    expect(await blobs.delete(info.sha256)).toBe(false);
+    expect(await blobs.head(info.sha256)).toBeUndefined();
+    await expect(blobs.get(info.sha256)).rejects.toMatchObject({ _tag: 'NotFound' });
+    await expect(blobs.head('../../etc/passwd')).rejects.toThrow(/not a SHA-256 blob name/);
+  });
+});
