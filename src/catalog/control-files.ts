@@ -2,10 +2,9 @@
  * Reading YAML files of controls (the library's and controls as code) with errors that name the
  * file, line and path and say what was expected — the same way vigil.yaml is read.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { VigilError } from '../lib/errors.ts';
-import { displayPath, locationOf, parseYamlSource, yamlError, zodIssueError, type YamlSource } from '../lib/yaml-source.ts';
+import { listYamlFiles, locationOf, parseYamlSource, yamlError, zodIssueError, type YamlSource } from '../lib/yaml-source.ts';
 import {
   controlFileSchema,
   controlOverrideSchema,
@@ -87,34 +86,5 @@ function checkRequirementIds(src: YamlSource, input: ControlInput, prefix: (stri
   }
 }
 
-/**
- * The YAML files named by `controls.paths`: files as given, folders searched recursively for
- * *.yaml and *.yml, in name order so the result does not depend on the file system.
- */
-export function listControlFiles(paths: string[], baseDir: string): string[] {
-  const out: string[] = [];
-  paths.forEach((p, i) => {
-    const abs = resolve(baseDir, p);
-    let isDir: boolean;
-    try {
-      isDir = statSync(abs).isDirectory();
-    } catch {
-      throw new VigilError('NotFound', `controls.paths[${i}]: no such file or folder "${p}"`, {
-        where: displayPath(abs, baseDir),
-        hint: 'create it, or remove it from controls.paths in vigil.yaml',
-      });
-    }
-    if (!isDir) out.push(abs);
-    else out.push(...yamlFilesIn(abs));
-  });
-  return [...new Set(out)];
-}
-
-function yamlFilesIn(dir: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return entries.flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return yamlFilesIn(p);
-    return /\.ya?ml$/i.test(e.name) ? [p] : [];
-  });
-}
+/** The YAML files named by `controls.paths` (see listYamlFiles). */
+export const listControlFiles = (paths: string[], baseDir: string): string[] => listYamlFiles(paths, baseDir, 'controls.paths');

@@ -16,6 +16,9 @@ import { createAlerter, type Alerter } from '../notify/index.ts';
 import { builtInChecks } from '../checks/registry.ts';
 import { createMonitor, type Monitor } from './monitor.ts';
 import { createOwnerResolver } from './owners.ts';
+import { loadSqlChecks } from '../checks/sql/load.ts';
+import { controls } from '../db/schema/controls.ts';
+import { eq } from 'drizzle-orm';
 
 export interface App {
   loaded: LoadedConfig;
@@ -45,13 +48,11 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
   try {
     const workspace = await createWorkspaceRepo(db.orm).ensure(loaded.config.workspace.slug, loaded.config.workspace.name);
     // The library plus controls as code (controls.paths, relative to vigil.yaml), so every command sees the same controls.
-    await syncControls({
-      db,
-      workspaceId: workspace.id,
-      paths: loaded.config.controls.paths,
-      baseDir: loaded.file ? dirname(loaded.file) : (options.cwd ?? process.cwd()),
-    });
+    const baseDir = loaded.file ? dirname(loaded.file) : (options.cwd ?? process.cwd());
+    await syncControls({ db, workspaceId: workspace.id, paths: loaded.config.controls.paths, baseDir });
     const clock = options.clock ?? systemClock;
+    const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
+    const customChecks = loadSqlChecks(loaded.config.checks.paths, baseDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
     const evidence = openEvidence({ db, clock, dataDir: loaded.dataDir });
     const alerter = createAlerter({ db, clock, config: loaded.config.alerts });
     const monitor = createMonitor({
@@ -61,7 +62,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
       blobs: evidence.blobs,
       alerts: alerter,
       config: loaded.config,
-      checks: builtInChecks,
+      checks: [...builtInChecks, ...customChecks],
       resolveOwner: createOwnerResolver(workspace.id, loaded.config.findings.ownerRules),
       configFile: loaded.file ?? 'vigil.yaml',
     });

@@ -3,7 +3,8 @@
  * positions, so that a validation error can say file, line, path and what was expected. Shared
  * by core/config (vigil.yaml) and catalog (controls as code); knows nothing about either.
  */
-import { isAbsolute, relative } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { VigilError } from './errors.ts';
@@ -131,4 +132,36 @@ function locate(doc: Document, path: YamlPath): number | undefined {
     } else break;
   }
   return best;
+}
+
+/**
+ * The YAML files a setting such as `controls.paths` names: files as given, folders searched
+ * recursively for *.yaml and *.yml, in name order so the result does not depend on the file system.
+ */
+export function listYamlFiles(paths: string[], baseDir: string, setting: string): string[] {
+  const out: string[] = [];
+  paths.forEach((p, i) => {
+    const abs = resolve(baseDir, p);
+    let isDir: boolean;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      throw new VigilError('NotFound', `${setting}[${i}]: no such file or folder "${p}"`, {
+        where: displayPath(abs, baseDir),
+        hint: `create it, or remove it from ${setting} in vigil.yaml`,
+      });
+    }
+    if (!isDir) out.push(abs);
+    else out.push(...yamlFilesIn(abs));
+  });
+  return [...new Set(out)];
+}
+
+function yamlFilesIn(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return entries.flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return yamlFilesIn(p);
+    return /\.ya?ml$/i.test(e.name) ? [p] : [];
+  });
 }
