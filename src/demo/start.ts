@@ -21,7 +21,8 @@ export async function startDemo(options: { clock: Clock; dataDir: string; databa
   const config = configSchema.parse({
     workspace: { slug: 'demo', name: 'Demo Corp (simulated)' },
     server: { port: options.port ?? 7700 },
-    sources: server.sources.map((s) => ({ ...s, schedule: s.schedule ?? 'PT15M' })),
+    // The simulated providers are local: no need to pace requests as for the real ones.
+    sources: server.sources.map((s) => ({ ...s, schedule: s.schedule ?? 'PT15M', http: { requestsPerSecond: 1000 } })),
   });
   return {
     loaded: { config, file: undefined, dataDir: options.dataDir, databaseUrl: options.databaseUrl },

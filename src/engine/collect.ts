@@ -100,7 +100,11 @@ export async function collectSource(deps: CollectDeps, workspaceId: string, sour
       ...(options.signal ? { signal: options.signal } : {}),
       where: `source ${source.name}`,
       ...(options.onLog ? { onLog: options.onLog } : {}),
-      ...(options.http ? { http: options.http } : {}),
+      http: {
+        ...(source.http?.requestsPerSecond ? { rateLimit: { requestsPerSecond: source.http.requestsPerSecond } } : {}),
+        ...(source.http?.timeoutMs ? { timeoutMs: source.http.timeoutMs } : {}),
+        ...options.http,
+      },
     });
     for (const resource of connector.resources) {
       options.onProgress?.(`${source.name}: ${resource.name}…`);

@@ -33,6 +33,18 @@ export const sourceSchema = z
       .record(z.string(), z.unknown())
       .default({})
       .describe("The connector's own settings (baseUrl, token, …); checked against the connector's schema."),
+    http: z
+      .object({
+        requestsPerSecond: z
+          .number()
+          .positive()
+          .optional()
+          .describe("Stay under this request rate (default: the connector's, from the provider's documented limit)."),
+        timeoutMs: z.number().int().min(100).max(600_000).optional().describe('Per-request timeout in milliseconds.'),
+      })
+      .strict()
+      .optional()
+      .describe('Tune HTTP for this source: a stricter rate limit to share a token with other tools, or a longer timeout.'),
   })
   .strict();
 
