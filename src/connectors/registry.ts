@@ -5,8 +5,19 @@
  */
 import { VigilError } from '../lib/errors.ts';
 import type { AnyConnector } from './sdk/index.ts';
+import { aws } from './aws/index.ts';
+import { bamboohr } from './bamboohr/index.ts';
+import { github } from './github/index.ts';
+import { hrisCsv } from './hris-csv/index.ts';
+import { okta } from './okta/index.ts';
 
-export const connectors: readonly AnyConnector[] = [];
+export const connectors: readonly AnyConnector[] = [
+  aws,
+  bamboohr,
+  github,
+  hrisCsv,
+  okta,
+];
 
 export function connectorTypes(): string[] {
   return connectors.map((c) => c.id).sort();

@@ -118,7 +118,10 @@ export function createRunContext<C>(options: CreateRunContextOptions<C>): Engine
       redactor,
       userAgent: `vigil-connector/${connector.id}`,
       where,
-      clock,
+      // Pacing and back-off happen in physical time. A test that injects `sleep` drives a matching
+      // test clock; otherwise the business clock (which tests may freeze) must not pace requests,
+      // or a frozen clock would never refill the rate limiter.
+      clock: options.sleep ? clock : systemClock,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       signal,
       log,

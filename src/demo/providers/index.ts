@@ -6,6 +6,10 @@
 import type { Hono } from 'hono';
 import type { Clock } from '../../lib/clock.ts';
 import type { DemoOrg } from '../org/org.ts';
+import { bamboohrDemoProvider, hrCsvDemoProvider } from './hr.ts';
+import { oktaProvider } from './okta.ts';
+import { githubProvider } from './github.ts';
+import { awsProvider } from './aws.ts';
 
 export interface DemoProvider {
   /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
@@ -17,4 +21,10 @@ export interface DemoProvider {
   source(baseUrl: string): { name: string; type: string; schedule?: string; config: Record<string, unknown> };
 }
 
-export const demoProviders: DemoProvider[] = [];
+export const demoProviders: DemoProvider[] = [
+  oktaProvider,
+  bamboohrDemoProvider,
+  hrCsvDemoProvider,
+  githubProvider,
+  awsProvider,
+];
