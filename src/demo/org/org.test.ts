@@ -41,7 +41,11 @@ describe('the demo organization', () => {
     }
     expect(org.planted.filter((f) => f.kind === 'leaver-deprovisioned-late')).toHaveLength(3);
     expect(org.planted.filter((f) => f.kind === 'mfa-missing')).toHaveLength(6);
-    expect(org.planted.filter((f) => f.kind === 'pr-without-independent-approval')).toHaveLength(4);
+    const unapproved = org.planted.filter((f) => f.kind === 'pr-without-independent-approval');
+    const merged = (f: (typeof unapproved)[number]) => org.pullRequests.find((p) => f.kind === 'pr-without-independent-approval' && p.repo === f.repo && p.number === f.number)!.mergedAt;
+    expect(unapproved.filter((f) => merged(f) < org.anchor)).toHaveLength(4);
+    // The live tail: on the anchor day one in seven of the 20-minute merges has no approval.
+    expect(unapproved.filter((f) => merged(f) >= org.anchor)).toHaveLength(10);
   });
 
   it('keeps living: pull requests and leavers after the anchor appear as time passes', () => {

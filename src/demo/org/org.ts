@@ -289,6 +289,32 @@ export function createDemoOrg(options: { anchor: Date; seed?: number }): DemoOrg
       });
     }
   }
+  // The live tail: on the anchor day a merge every 20 minutes, every seventh without an approval,
+  // so someone watching the demo sees findings open as the day goes on.
+  const liveDevs = people.filter((p) => p.github && employedAt(p, anchor));
+  for (let k = 0, t = anchor.getTime() + 20 * 60_000; t < anchor.getTime() + DAY_MS; t += 20 * 60_000, k++) {
+    const repo = repos.filter((r) => r.name !== 'legacy-scripts')[k % 7]!;
+    const author = liveDevs[(k * 5) % liveDevs.length]!;
+    const reviewer = liveDevs[(k * 5 + 3) % liveDevs.length]!;
+    const number = (numbers.get(repo.name) ?? 100) + 1;
+    numbers.set(repo.name, number);
+    const mergedAt = new Date(t);
+    const created = new Date(t - 90 * 60_000);
+    pullRequests.push({
+      repo: repo.name,
+      number,
+      title: `Live change ${k + 1}`,
+      author: author.github!.login,
+      createdAt: created,
+      mergedAt,
+      mergedBy: author.github!.login,
+      reviews: k % 7 === 6 ? [] : [{ reviewer: reviewer.github!.login, state: 'APPROVED', submittedAt: new Date(t - 30 * 60_000) }],
+      checks: [{ name: 'ci', conclusion: 'success', completedAt: new Date(created.getTime() + 20 * 60_000) }],
+    });
+    if (k % 7 === 6) planted.push({ kind: 'pr-without-independent-approval', repo: repo.name, number });
+  }
+  pullRequests.sort((a, b) => a.mergedAt.getTime() - b.mergedAt.getTime() || a.repo.localeCompare(b.repo) || a.number - b.number);
+
   const pastPrs = pullRequests.filter((p) => p.mergedAt < anchor);
   for (const i of [17, 140, 260, 333]) {
     const pr = pastPrs[i]!;
