@@ -15,16 +15,27 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Locks this process holds: a second open in the same process would corrupt the folder too. */
+const held = new Set<string>();
+
 export function acquireDataDirLock(lockPath: string): () => void {
+  if (held.has(lockPath)) {
+    throw new VigilError('Conflict', 'the embedded database is in use by another Vigil process (this one)', {
+      where: lockPath,
+      hint: 'reuse the open database instead of opening it again',
+    });
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(lockPath);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(lockPath);
         try {
           if (readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
         } catch {
