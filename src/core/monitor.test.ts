@@ -192,6 +192,17 @@ describe(`continuous monitoring end to end (${testDbKind()})`, () => {
     expect(receiver.requests.map((r) => (JSON.parse(r.body) as { event: string }).event)).toContain('source.recovered');
   });
 
+  it('a source whose server refuses connections fails as Unreachable and its results go stale', async () => {
+    await monitor.collect(ev.workspaceId, undefined, quick);
+    await server.close();
+    ev.clock.advance(3_600_000);
+    const { outcomes } = await monitor.collect(ev.workspaceId, undefined, quick);
+    expect(outcomes[0]).toMatchObject({ status: 'failed', errorTag: 'Unreachable' });
+    expect(outcomes[0]!.error).not.toContain('acme-test-token');
+    expect((await current(ev.workspaceId)).every((r) => r.status === 'stale')).toBe(true);
+    server = await startFixtureServer([], {}); // afterEach closes it
+  });
+
   it('results go stale when data is older than the freshness window, even with no new collection', async () => {
     await monitor.collect(ev.workspaceId, undefined, quick);
     ev.clock.advance(2 * 86_400_000);
