@@ -60,6 +60,7 @@ beforeEach(async () => {
     alerts: {
       channels: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/unused', secret: 'hook-secret-0123456789' }],
       rules: [{ channel: 'hook', kinds: ['finding.opened', 'finding.reopened', 'finding.sla_at_risk', 'finding.sla_breached', 'mute.expiring'] }],
+      digest: { schedule: 'daily', channel: 'hook' },
     },
   });
   monitor = createMonitor({
@@ -158,6 +159,20 @@ describe(`findings (${testDbKind()})`, () => {
     const kinds = await alertKinds();
     expect(kinds.filter((k) => k === 'finding.sla_at_risk')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'finding.sla_breached')).toHaveLength(1);
+  });
+
+  it('sends each owner one daily digest of their findings, once per day', async () => {
+    await setDisk('d1', false);
+    await setDisk('d2', false, 'data');
+    await monitor.evaluate(ev.workspaceId);
+    ev.clock.set('2026-05-02T06:00:00Z');
+    expect((await monitor.sweep(ev.workspaceId)).digests).toBe(2);
+    await monitor.sweep(ev.workspaceId);
+    const rows = await ev.db.orm.select().from(outboxDeliveries).where(and(eq(outboxDeliveries.workspaceId, ev.workspaceId), eq(outboxDeliveries.kind, 'digest')));
+    expect(rows).toHaveLength(2);
+    const payloads = rows.map((r) => (r.alert as { payload: { owner: string; totals: { open: number; openedInPeriod: number } } }).payload);
+    const data = payloads.find((p) => p.owner === 'data-team@example.com')!;
+    expect(data.totals).toMatchObject({ open: 1, openedInPeriod: 1 });
   });
 
   it('keeps findings of another workspace apart', async () => {

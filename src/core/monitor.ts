@@ -18,6 +18,7 @@ import type { VigilConfig } from './config/schema.ts';
 import { resolveChecks } from './checks.ts';
 import { createFindingService, type OwnerQuery } from './findings.ts';
 import type { AlertRaiser } from './ports.ts';
+import { raiseDigests } from './digest.ts';
 
 export interface MonitorDeps {
   db: Database;
@@ -130,8 +131,12 @@ export function createMonitor(deps: MonitorDeps) {
 
     evaluate,
 
-    /** Time-driven work: expired mutes, SLA alerts. */
-    sweep: (workspaceId: string) => findings.sweep(workspaceId, { atRiskShare: config.alerts.slaAtRisk, muteWarning: 'P3D' }),
+    /** Time-driven work: expired mutes, SLA alerts, and the digests of the period that ended. */
+    async sweep(workspaceId: string) {
+      const counts = await findings.sweep(workspaceId, { atRiskShare: config.alerts.slaAtRisk, muteWarning: 'P3D' });
+      const digests = await raiseDigests({ db, clock, alerts }, workspaceId, config.alerts.digest);
+      return { ...counts, digests };
+    },
   };
 }
 
