@@ -142,3 +142,15 @@ describe(`vigil collect, check and findings (${testDbKind()})`, () => {
     }
   }, 120_000);
 });
+
+describe(`vigil sources test (${testDbKind()})`, () => {
+  it('proves the credentials with one request, and names the source when they are wrong', async () => {
+    const ok = await runCli(['-c', project.config, 'sources', 'test', 'okta', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ source: 'okta', ok: true });
+    expect(ok.out).not.toContain(String((server.sources.find((s) => s.name === 'okta')!.config as { token: string }).token));
+    const unknown = await runCli(['-c', project.config, 'sources', 'test', 'nope']);
+    expect(unknown.code).toBe(4);
+    expect(unknown.err).toContain('no source named "nope"');
+  }, 60_000);
+});
