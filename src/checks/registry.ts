@@ -24,6 +24,9 @@ import { adminPortsOpen } from './cloud/admin-ports-open.ts';
 import { cloudtrailEnabled } from './cloud/cloudtrail-enabled.ts';
 import { rdsEncryptionBackups } from './cloud/rds-encryption-backups.ts';
 import { s3EncryptionPublicAccess } from './cloud/s3-encryption-public-access.ts';
+import { ackResolveSla } from './incident/ack-resolve-sla.ts';
+import { postmortem } from './incident/postmortem.ts';
+import { irExercise } from './incident/ir-exercise.ts';
 
 export const builtInChecks: AnyCheck[] = [
   mfaIdp,
@@ -47,6 +50,9 @@ export const builtInChecks: AnyCheck[] = [
   s3EncryptionPublicAccess,
   adminPortsOpen,
   rdsEncryptionBackups,
+  ackResolveSla,
+  postmortem,
+  irExercise,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

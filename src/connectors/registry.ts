@@ -9,14 +9,18 @@ import { aws } from './aws/index.ts';
 import { bamboohr } from './bamboohr/index.ts';
 import { github } from './github/index.ts';
 import { hrisCsv } from './hris-csv/index.ts';
+import { jira } from './jira/index.ts';
 import { okta } from './okta/index.ts';
+import { pagerduty } from './pagerduty/index.ts';
 
 export const connectors: readonly AnyConnector[] = [
   aws,
   bamboohr,
   github,
   hrisCsv,
+  jira,
   okta,
+  pagerduty,
 ];
 
 export function connectorTypes(): string[] {

@@ -10,6 +10,8 @@ import { bamboohrDemoProvider, hrCsvDemoProvider } from './hr.ts';
 import { oktaProvider } from './okta.ts';
 import { githubProvider } from './github.ts';
 import { awsProvider } from './aws.ts';
+import { pagerdutyProvider } from './pagerduty.ts';
+import { jiraProvider } from './jira.ts';
 
 export interface DemoProvider {
   /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
@@ -27,4 +29,6 @@ export const demoProviders: DemoProvider[] = [
   hrCsvDemoProvider,
   githubProvider,
   awsProvider,
+  pagerdutyProvider,
+  jiraProvider,
 ];
