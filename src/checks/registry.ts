@@ -27,6 +27,8 @@ import { s3EncryptionPublicAccess } from './cloud/s3-encryption-public-access.ts
 import { ackResolveSla } from './incident/ack-resolve-sla.ts';
 import { postmortem } from './incident/postmortem.ts';
 import { irExercise } from './incident/ir-exercise.ts';
+import { remediationSla } from './vulnerability/remediation-sla.ts';
+import { scanCoverage } from './vulnerability/scan-coverage.ts';
 
 export const builtInChecks: AnyCheck[] = [
   mfaIdp,
@@ -53,6 +55,8 @@ export const builtInChecks: AnyCheck[] = [
   ackResolveSla,
   postmortem,
   irExercise,
+  remediationSla,
+  scanCoverage,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

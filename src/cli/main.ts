@@ -19,8 +19,9 @@ import { register as collect } from './commands/collect.ts';
 import { register as check } from './commands/check.ts';
 import { register as findings } from './commands/findings.ts';
 import { register as worker } from './commands/worker.ts';
+import { register as importScans } from './commands/import.ts';
 
-const commands = [init, start, worker, frameworks, controls, coverage, evidence, sources, collect, check, findings];
+const commands = [init, start, worker, frameworks, controls, coverage, evidence, sources, collect, importScans, check, findings];
 
 export function buildProgram(): Command {
   const program = new Command('vigil')

@@ -10,10 +10,16 @@ const docsDir = fileURLToPath(new URL('../../docs/connectors/', import.meta.url)
 /** Folders that are not connectors: the SDK, and the template (copied, never registered). */
 const notConnectors = new Set(['sdk', '_template']);
 
+/** Folders holding a family of connectors, one per sub-folder named for its type (scanners/trivy/). */
+const families = new Set(['scanners']);
+const subfolders = (dir: string) => readdirSync(`${connectorsDir}${dir}`, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_'));
+
 const folders = readdirSync(connectorsDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !notConnectors.has(d.name))
-  .map((d) => d.name)
+  .flatMap((d) => (families.has(d.name) ? subfolders(d.name).map((s) => s.name) : [d.name]))
   .sort();
+/** The folder of a connector type: src/connectors/<id>/, or src/connectors/<family>/<id>/. */
+const folderOf = (id: string) => [...families].map((f) => `${connectorsDir}${f}/${id}/`).find((p) => existsSync(p)) ?? `${connectorsDir}${id}/`;
 
 describe('the connector registry', () => {
   it('lists every connector folder under src/connectors/ (the folder is named for the type)', () => {
@@ -23,7 +29,7 @@ describe('the connector registry', () => {
 
   it('has a folder with a README for every registered connector, and no duplicate types', () => {
     expect(new Set(connectorTypes()).size).toBe(connectors.length);
-    for (const c of connectors) expect(existsSync(`${connectorsDir}${c.id}/README.md`), `src/connectors/${c.id}/README.md`).toBe(true);
+    for (const c of connectors) expect(existsSync(`${folderOf(c.id)}README.md`), `README.md of ${c.id}`).toBe(true);
   });
 
   it('has a generated doc page for every connector folder and every registered connector', () => {

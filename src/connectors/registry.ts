@@ -12,6 +12,7 @@ import { hrisCsv } from './hris-csv/index.ts';
 import { jira } from './jira/index.ts';
 import { okta } from './okta/index.ts';
 import { pagerduty } from './pagerduty/index.ts';
+import { scannerConnectors } from './scanners/index.ts';
 
 export const connectors: readonly AnyConnector[] = [
   aws,
@@ -21,6 +22,8 @@ export const connectors: readonly AnyConnector[] = [
   jira,
   okta,
   pagerduty,
+  // trivy, grype, osv-scanner, sarif, ocsf: one family in src/connectors/scanners/<type>/
+  ...Object.values(scannerConnectors),
 ];
 
 export function connectorTypes(): string[] {

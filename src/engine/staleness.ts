@@ -21,7 +21,11 @@ export async function inputHealth(db: Executor, workspaceId: string, check: AnyC
     .select()
     .from(sources)
     .where(and(eq(sources.workspaceId, workspaceId), eq(sources.enabled, true), arrayOverlaps(sources.provides, names)));
-  if (!rows.some((s) => s.provides.some((p) => names.includes(p) && !(check.inputs.optional ?? []).includes(p)))) {
+  const optional = new Set(check.inputs.optional ?? []);
+  // A check whose every input is optional reads alternatives (any one vulnerability scanner): one is enough.
+  const required = names.filter((n) => !optional.has(n));
+  const wanted = required.length ? required : names;
+  if (!rows.some((s) => s.provides.some((p) => wanted.includes(p)))) {
     return {
       status: 'not_applicable',
       reason: `no enabled source collects ${names.join(', ')}; add one to vigil.yaml to judge this check`,
@@ -29,7 +33,6 @@ export async function inputHealth(db: Executor, workspaceId: string, check: AnyC
     };
   }
   const covered = new Set(rows.flatMap((s) => s.provides));
-  const optional = new Set(check.inputs.optional ?? []);
   const uncovered = names.filter((n) => !covered.has(n) && !optional.has(n));
   const problems: string[] = [];
   if (uncovered.length) problems.push(`no enabled source collects ${uncovered.join(', ')}`);

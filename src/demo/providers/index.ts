@@ -12,6 +12,7 @@ import { githubProvider } from './github.ts';
 import { awsProvider } from './aws.ts';
 import { pagerdutyProvider } from './pagerduty.ts';
 import { jiraProvider } from './jira.ts';
+import { scannerDemoProviders } from './scanners.ts';
 
 export interface DemoProvider {
   /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
@@ -31,4 +32,5 @@ export const demoProviders: DemoProvider[] = [
   awsProvider,
   pagerdutyProvider,
   jiraProvider,
+  ...scannerDemoProviders,
 ];
