@@ -14,6 +14,8 @@ import { leaverDeprovisioned } from './access/leaver-deprovisioned.ts';
 import { orphanAccounts } from './access/orphan-accounts.ts';
 import { branchProtection } from './change/branch-protection.ts';
 import { directPush } from './change/direct-push.ts';
+import { gitReviewTrailer } from './change/git-review-trailer.ts';
+import { gitSignedCommits } from './change/git-signed-commits.ts';
 import { prChecksBeforeMerge } from './change/pr-checks-before-merge.ts';
 import { prIndependentApproval } from './change/pr-independent-approval.ts';
 import { keyRotation } from './access/key-rotation.ts';
@@ -27,8 +29,20 @@ import { s3EncryptionPublicAccess } from './cloud/s3-encryption-public-access.ts
 import { ackResolveSla } from './incident/ack-resolve-sla.ts';
 import { postmortem } from './incident/postmortem.ts';
 import { irExercise } from './incident/ir-exercise.ts';
+import { uptime } from './availability/uptime.ts';
+import { slo } from './availability/slo.ts';
+import { outageHasIncident } from './availability/outage-has-incident.ts';
+import { restoreTest } from './backup/restore-test.ts';
+import { jobsSucceeded } from './backup/jobs-succeeded.ts';
+import { retention } from './logging/retention.ts';
+import { training } from './people/training.ts';
+import { policyAcknowledgement } from './people/policy-acknowledgement.ts';
 import { remediationSla } from './vulnerability/remediation-sla.ts';
 import { scanCoverage } from './vulnerability/scan-coverage.ts';
+import { loggingStopped } from './detect/logging-stopped.ts';
+import { mfaRemoved } from './detect/mfa-removed.ts';
+import { adminGranted } from './detect/admin-granted.ts';
+import { branchProtectionRemoved } from './detect/branch-protection-removed.ts';
 
 export const builtInChecks: AnyCheck[] = [
   mfaIdp,
@@ -44,6 +58,8 @@ export const builtInChecks: AnyCheck[] = [
   prIndependentApproval,
   prChecksBeforeMerge,
   directPush,
+  gitReviewTrailer,
+  gitSignedCommits,
   mfaCloud,
   rootAccount,
   keyRotation,
@@ -55,8 +71,20 @@ export const builtInChecks: AnyCheck[] = [
   ackResolveSla,
   postmortem,
   irExercise,
+  uptime,
+  slo,
+  outageHasIncident,
+  restoreTest,
+  jobsSucceeded,
+  retention,
+  training,
+  policyAcknowledgement,
   remediationSla,
   scanCoverage,
+  loggingStopped,
+  mfaRemoved,
+  adminGranted,
+  branchProtectionRemoved,
 ];
 
 export function getCheck(id: string): AnyCheck | undefined {

@@ -25,6 +25,8 @@ import { oktaProvider } from './providers/okta.ts';
 import { githubProvider } from './providers/github.ts';
 import { bamboohrDemoProvider, createHrCsvDemoProvider } from './providers/hr.ts';
 import { awsProvider, plantedAws } from './providers/aws.ts';
+import { googleWorkspaceProvider, plantedGoogle } from './providers/google-workspace.ts';
+import { oktaModel } from './providers/okta-model.ts';
 import type { FindingRow } from '../db/schema/findings.ts';
 
 const anchor = new Date('2026-11-26T00:00:00Z');
@@ -48,7 +50,8 @@ function expectedCounts(o: DemoOrg, now: Date): Record<string, number> {
     (f) => f.kind === 'leaver-still-active' && f.system === 'okta' && now.getTime() - f.terminatedAt.getTime() > 90 * DAY_MS,
   ).length;
   const counts: Record<string, number> = {
-    'access.mfa-idp': n('mfa-missing', (f) => f.kind === 'mfa-missing' && f.system === 'okta'),
+    // Okta accounts without MFA, and the same people's Google accounts without 2SV.
+    'access.mfa-idp': n('mfa-missing', (f) => f.kind === 'mfa-missing' && f.system === 'okta') + plantedGoogle(o, now).length,
     'access.mfa-code-host': n('mfa-missing', (f) => f.kind === 'mfa-missing' && f.system === 'github'),
     'access.inactive-accounts': n('inactive-account') + leaverAlsoInactive,
     'access.leaver-deprovisioned': n('leaver-deprovisioned-late') + n('leaver-still-active'),
@@ -59,6 +62,11 @@ function expectedCounts(o: DemoOrg, now: Date): Record<string, number> {
     'change.branch-protection': n('branch-unprotected'),
   };
   for (const a of plantedAws(o)) counts[a.check] = (counts[a.check] ?? 0) + 1;
+  // Every admin-role grant in the Okta System Log within the detection's 90-day lookback alerts.
+  const grants = oktaModel(o).log.filter(
+    (e) => e.body.eventType === 'user.account.privilege.grant' && e.published <= now && now.getTime() - e.published.getTime() <= 90 * DAY_MS,
+  ).length;
+  if (grants) counts['detect.admin-granted'] = grants;
   return counts;
 }
 
@@ -67,7 +75,7 @@ beforeAll(async () => {
   ev = await createEvidenceFixture(start.toISOString());
   org = createDemoOrg({ anchor });
   server = await startDemoServer(org, ev.clock, {
-    providers: [oktaProvider, githubProvider, bamboohrDemoProvider, createHrCsvDemoProvider(join(dir, 'hr.csv')), awsProvider],
+    providers: [oktaProvider, githubProvider, bamboohrDemoProvider, createHrCsvDemoProvider(join(dir, 'hr.csv')), awsProvider, googleWorkspaceProvider],
     dataDir: dir,
   });
   hook = await startReceiver();

@@ -12,7 +12,11 @@ import { githubProvider } from './github.ts';
 import { awsProvider } from './aws.ts';
 import { pagerdutyProvider } from './pagerduty.ts';
 import { jiraProvider } from './jira.ts';
+import { googleWorkspaceProvider } from './google-workspace.ts';
+import { prometheusDemoProvider, statusProvider } from './status.ts';
+import { trainingDemoProvider } from './training.ts';
 import { scannerDemoProviders } from './scanners.ts';
+import { gitDemoProvider } from './git.ts';
 
 export interface DemoProvider {
   /** URL prefix on the demo server, e.g. `okta` → http://127.0.0.1:PORT/okta */
@@ -32,5 +36,10 @@ export const demoProviders: DemoProvider[] = [
   awsProvider,
   pagerdutyProvider,
   jiraProvider,
+  googleWorkspaceProvider,
+  statusProvider,
+  prometheusDemoProvider,
+  trainingDemoProvider,
   ...scannerDemoProviders,
+  gitDemoProvider,
 ];
