@@ -20,8 +20,9 @@ import { register as check } from './commands/check.ts';
 import { register as findings } from './commands/findings.ts';
 import { register as worker } from './commands/worker.ts';
 import { register as importScans } from './commands/import.ts';
+import { register as users } from './commands/users.ts';
 
-const commands = [init, start, worker, frameworks, controls, coverage, evidence, sources, collect, importScans, check, findings];
+const commands = [init, start, worker, frameworks, controls, coverage, evidence, sources, collect, importScans, check, findings, users];
 
 export function buildProgram(): Command {
   const program = new Command('vigil')

@@ -6,6 +6,8 @@ import { configSchema } from '../../core/config/schema.ts';
 import { startRuntime } from '../../core/runtime.ts';
 import { startDemo, type Demo } from '../../demo/start.ts';
 import { createServer } from '../../server/app.ts';
+import { createAccountService, hoursLeft } from '../../core/accounts.ts';
+import { linkUrl } from '../../server/http/base-url.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { systemClock } from '../../lib/clock.ts';
 import { optionsOf } from '../context.ts';
@@ -34,12 +36,18 @@ export function register(program: Command): void {
       const cliServer = app.db.kind === 'pglite' ? await serveCli(app, main) : undefined;
       const runtime = await startRuntime(app, { log: (line) => console.log(`${new Date().toISOString()}  ${line}`) });
       const host = app.loaded.config.server.host;
-      const server = serve({ fetch: createServer(app).fetch, port, hostname: host }, (info) => {
+      // No default password: while no admin exists, each start prints a new one-time setup link.
+      const accounts = createAccountService({ db: app.db, clock: app.clock }, app.workspace.id);
+      const setup = (await accounts.needsSetup()) ? await accounts.createSetupLink() : undefined;
+      const api = createServer(app);
+      const server = serve({ fetch: api.fetch, port, hostname: host }, (info) => {
         console.log(`Vigil is running on ${app.db.kind === 'pglite' ? 'the embedded database' : 'PostgreSQL'}`);
         console.log(`  workspace  ${app.workspace.name} (${app.workspace.slug})${demo ? ' — a simulated company; add a vigil.yaml (`vigil init`) for your own' : ''}`);
         console.log(`  data       ${app.loaded.dataDir}`);
         console.log(`  sources    ${app.loaded.config.sources.map((s) => s.name).join(', ') || 'none yet (add them to vigil.yaml)'}`);
-        console.log(`  open       http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}/`);
+        const base = app.loaded.config.server.publicUrl?.replace(/\/+$/, '') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`;
+        console.log(`  open       ${base}/`);
+        if (setup) console.log(`  setup      ${linkUrl(base, 'setup', setup.token)}\n             one-time link to create the first admin (valid ${hoursLeft(setup.expiresAt, app.clock.now())}; restart for a new one)`);
         console.log('  try        npx vigil sources · npx vigil findings · npx vigil check');
       });
       await new Promise<void>((resolve) => {
@@ -48,6 +56,7 @@ export function register(program: Command): void {
         process.once('SIGTERM', stop);
       });
       server.close();
+      api.close();
       cliServer?.close();
       await runtime.stop();
       await app.close();

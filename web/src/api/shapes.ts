@@ -1,0 +1,153 @@
+/** Response shapes of the resource routes (see src/server/routes/*.ts and /api/v1/openapi.json). */
+export type ControlStatus = 'fail' | 'error' | 'stale' | 'no_data' | 'pass' | 'not_applicable';
+export type DayState = 'failing' | 'stale' | 'no_data' | 'passing';
+
+export interface RequirementLink {
+  framework: string;
+  id: string;
+  strength: 'direct' | 'supporting';
+}
+
+export interface Control {
+  id: string;
+  title: string;
+  description: string;
+  area: string;
+  owner: string | null;
+  ownerRole: string;
+  frequency: string;
+  origin: 'library' | 'yaml';
+  definedIn: string | null;
+  status: ControlStatus;
+  automated: boolean;
+  checks: string[];
+  results: Record<string, number>;
+  requirements: RequirementLink[];
+}
+
+export interface EvidenceSummary {
+  id: string;
+  leafIndex: number;
+  kind: string;
+  source: string;
+  subject: string;
+  collectedAt: string;
+  effectiveAt: string;
+  contentHash: string;
+  attachments: { sha256: string; size: number; name: string; mediaType: string }[];
+  expired: boolean;
+}
+
+export interface ControlDetail extends Control {
+  checkDetails: { id: string; title: string; severity: string; status: ControlStatus; results: Record<string, number> }[];
+  requirementDetails: (RequirementLink & { title: string })[];
+  evidence: EvidenceSummary[];
+}
+
+export interface Timeline {
+  control: string;
+  from: string;
+  to: string;
+  days: { date: string; state: DayState; failing: string[] }[];
+  summary: Record<DayState, number>;
+}
+
+export interface Result {
+  check: string;
+  title: string;
+  resource: string;
+  status: string;
+  severity: string;
+  reason: string;
+  remediation: string | null;
+  evidence: string[];
+  since: string;
+  judgedAt: string;
+  controls: string[];
+  muted: boolean;
+  finding: string | null;
+}
+
+export interface Finding {
+  id: string;
+  check: string;
+  title: string;
+  resource: string;
+  controls: string[];
+  source: string | null;
+  severity: string;
+  status: 'open' | 'acknowledged' | 'resolved' | 'muted';
+  owner: string | null;
+  reason: string;
+  remediation: string | null;
+  openedAt: string;
+  dueAt: string;
+  slaState: 'on_track' | 'at_risk' | 'overdue' | null;
+  resolvedAt: string | null;
+  reopenedCount: number;
+  mute: { reason: string; approver: string | null; expiresAt: string | null } | null;
+  updatedAt: string;
+}
+
+export interface FindingDetail extends Finding {
+  canWork: boolean;
+  history: { at: string; actor: string; action: string; from: string | null; to: string | null; note: string | null; evidence: string | null }[];
+}
+
+export interface FindingSummary {
+  active: { severity: string; on_track: number; at_risk: number; overdue: number; muted: number }[];
+  byStatus: Record<string, number>;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  description: string;
+  area: string;
+  controls: string[];
+  severity: string;
+  freshness: string;
+  params: unknown;
+  status: ControlStatus;
+  results: Record<string, number>;
+  lastRun: { at: string; status: string; error: string | null } | null;
+}
+
+export interface Framework {
+  id: string;
+  name: string;
+  version: string;
+  groupKind: string;
+  source: string;
+  requirements: number;
+}
+
+export interface Coverage {
+  framework: string;
+  summary: { total: number; direct: number; supportingOnly: number; uncovered: number; automated: number };
+  requirements: {
+    id: string;
+    title: string;
+    group: string;
+    coverage: 'direct' | 'supporting' | 'uncovered';
+    gap: 'uncovered' | 'supporting_only' | 'manual_only' | null;
+    status: ControlStatus;
+    controls: { id: string; title: string; strength: 'direct' | 'supporting'; status: ControlStatus; checks: string[] }[];
+  }[];
+}
+
+export interface Source {
+  name: string;
+  type: string;
+  title: string;
+  enabled: boolean;
+  status: 'never_run' | 'ok' | 'partial' | 'failing';
+  schedule: string | null;
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastErrorAt: string | null;
+  lastError: string | null;
+  lastErrorTag: string | null;
+  missing: { what: string; message: string; kind: 'permission' | 'not_applicable' | 'error' }[];
+  provides: string[];
+}
