@@ -93,7 +93,10 @@ describe('the demo AWS account', () => {
     expect(new Set(logins.filter((e) => e.mfaUsed === false).map((e) => e.username))).toEqual(new Set([noMfa]));
     const jobs = rows['backup-jobs']!;
     expect(jobs.length).toBe(2 * 30);
-    expect(jobs.every((j) => j.state === 'COMPLETED' && Date.parse(String(j.completedAt)) <= NOW.getTime())).toBe(true);
+    expect(jobs.every((j) => Date.parse(String(j.completedAt)) <= NOW.getTime())).toBe(true);
+    // The occasional failure: one job of the analytics database, nine days before the anchor.
+    const failed = jobs.filter((j) => j.state !== 'COMPLETED');
+    expect(failed.map((j) => [String(j.resourceArn).split(':db:')[1], j.state])).toEqual([['analytics-db', 'FAILED']]);
   });
 
   it('keeps living: thirty days later keys have rotated and more sign-ins exist, the planted old key is older still', async () => {
