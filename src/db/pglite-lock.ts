@@ -18,6 +18,17 @@ function alive(pid: number): boolean {
 /** Locks this process holds: a second open in the same process would corrupt the folder too. */
 const held = new Set<string>();
 
+// One exit handler for all of them (one per open would pile up listeners in a long-lived process).
+process.once('exit', () => {
+  for (const path of held) {
+    try {
+      if (readFileSync(path, 'utf8') === String(process.pid)) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export function acquireDataDirLock(lockPath: string): () => void {
   if (held.has(lockPath)) {
     throw new VigilError('Conflict', 'the embedded database is in use by another Vigil process (this one)', {
@@ -42,7 +53,6 @@ export function acquireDataDirLock(lockPath: string): () => void {
           // already gone
         }
       };
-      process.once('exit', release);
       return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
