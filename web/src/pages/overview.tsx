@@ -297,7 +297,7 @@ export function OverviewPage() {
                         <li key={c.id}>
                           <Badge value={c.status} /> <Link href={`/controls/${encodeURIComponent(c.id)}`}>{c.title}</Link>{' '}
                           <span className="small muted">
-                            {c.results.fail ?? 0} failing resource{c.results.fail === 1 ? '' : 's'} · {c.owner ?? 'unowned'}
+                            {c.results.fail ?? 0} failing resource{c.results.fail === 1 ? '' : 's'} · {c.owner ?? c.ownerRole}
                           </span>
                         </li>
                       ))}
