@@ -34,9 +34,26 @@ export interface MonitorDeps {
   configFile?: string;
 }
 
+/**
+ * The check params from vigil.yaml, plus what Vigil itself knows, for each check that declares such
+ * a param: `evidenceRetention` (vigil.yaml evidence.retention, judged by logging.retention). Vigil's
+ * own value wins over an override in checks.params: the check must judge the retention Vigil
+ * actually applies, not one written beside it.
+ */
+export function withVigilParams(checks: AnyCheck[], config: VigilConfig): Record<string, Record<string, unknown>> {
+  const known: Record<string, unknown> = { evidenceRetention: config.evidence.retention };
+  const out: Record<string, Record<string, unknown>> = { ...config.checks.params };
+  for (const c of checks) {
+    const shape = (c.params as { shape?: Record<string, unknown> }).shape ?? {};
+    const declared = Object.entries(known).filter(([k]) => k in shape);
+    if (declared.length) out[c.id] = { ...out[c.id], ...Object.fromEntries(declared) };
+  }
+  return out;
+}
+
 export function createMonitor(deps: MonitorDeps) {
   const { db, clock, evidence, alerts, config } = deps;
-  const resolved: ResolvedCheck[] = resolveChecks(deps.checks, config.checks.params, deps.configFile);
+  const resolved: ResolvedCheck[] = resolveChecks(deps.checks, withVigilParams(deps.checks, config), deps.configFile);
   const findings = createFindingService({
     db,
     clock,

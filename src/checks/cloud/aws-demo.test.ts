@@ -1,5 +1,5 @@
 /**
- * The AWS checks (cloud.* and the IAM access checks) over what the AWS connector collects from the
+ * The AWS checks (cloud.*, the IAM access checks and logging.retention) over what the AWS connector collects from the
  * demo's simulated AWS account: they must report exactly the failures the demo plants for AWS
  * (`plantedAws`), and nothing else.
  */
@@ -18,6 +18,7 @@ import { keyRotation } from '../access/key-rotation.ts';
 import { mfaCloud } from '../access/mfa-cloud.ts';
 import { passwordPolicy } from '../access/password-policy.ts';
 import { rootAccount } from '../access/root-account.ts';
+import { retention } from '../logging/retention.ts';
 import type { AnyCheck, CheckResult } from '../sdk/define.ts';
 import { createInputReader } from '../sdk/inputs.ts';
 import { adminPortsOpen } from './admin-ports-open.ts';
@@ -27,7 +28,7 @@ import { s3EncryptionPublicAccess } from './s3-encryption-public-access.ts';
 
 const anchor = new Date('2026-11-26T00:00:00Z');
 const NOW = new Date(anchor.getTime() + 12 * HOUR_MS);
-const checks: AnyCheck[] = [mfaCloud, rootAccount, keyRotation, passwordPolicy, cloudtrailEnabled, s3EncryptionPublicAccess, adminPortsOpen, rdsEncryptionBackups];
+const checks: AnyCheck[] = [mfaCloud, rootAccount, keyRotation, passwordPolicy, cloudtrailEnabled, s3EncryptionPublicAccess, adminPortsOpen, rdsEncryptionBackups, retention];
 
 let db: TestDb;
 let workspaceId: string;
@@ -85,12 +86,14 @@ describe('the AWS checks over the demo account', () => {
     expect(count('cloud.s3-encryption-public-access', 'pass')).toBe(3);
     expect(count('cloud.admin-ports-open', 'pass')).toBe(5);
     expect(count('cloud.rds-encryption-backups', 'pass')).toBe(2);
+    // Three log groups and the CloudTrail bucket (its lifecycle keeps log files seven years).
+    expect(count('logging.retention', 'pass')).toBe(4);
     for (const rs of results.values()) for (const r of rs) expect(r.evidence.length, r.resource).toBeGreaterThan(0);
   });
 
   it('give each planted failure a reason that says what is wrong', () => {
     const reason = (check: string, resource: string) => results.get(check)!.find((r) => r.resource === resource)!.reason;
-    const [root, mfa, key, trail, bucket, sg, rds] = planted;
+    const [root, mfa, key, trail, bucket, sg, rds, logGroup] = planted;
     expect(reason(root!.check, root!.resource)).toContain('it holds an active access key');
     expect(reason(mfa!.check, mfa!.resource)).toContain('with a password alone');
     expect(reason(key!.check, key!.resource)).toMatch(/\(200 days ago\), older than 90 days$/);
@@ -98,5 +101,6 @@ describe('the AWS checks over the demo account', () => {
     expect(reason(bucket!.check, bucket!.resource)).toBe('S3 bucket demo-corp-data-exports: no public access block');
     expect(reason(sg!.check, sg!.resource)).toContain('allows port 22 (SSH) from 0.0.0.0/0');
     expect(reason(rds!.check, rds!.resource)).toBe('RDS instance reporting-replica (mysql, us-east-1): storage is not encrypted');
+    expect(reason(logGroup!.check, logGroup!.resource)).toBe('log group /aws/lambda/data-export (us-east-1) keeps events only 30 days; the policy requires 365');
   });
 });

@@ -86,6 +86,8 @@ export const defaults: Record<string, Record<string, unknown>> = {
     restrictPublicBuckets: true,
     versioning: 'Enabled',
     mfaDelete: null,
+    lifecycle: 'not-configured',
+    expirationDays: null,
   },
   'security-groups': { region: 'us-east-1', vpcId: 'vpc-1', ownerId: '123456789012', description: 'test', inbound: [], outbound: [], tags: {} },
   'rds-instances': {

@@ -42,6 +42,33 @@ describe('logging.retention', () => {
     expect(results[2]!.status === 'fail' && results[2]!.remediation).toBe('Raise evidence.retention.resource.snapshot in vigil.yaml to at least P365D (P15M covers a 12-month audit period plus fieldwork).');
   });
 
+  it("judges the buckets CloudTrail delivers to on their lifecycle expiration, and no other bucket", async () => {
+    const s = await seed({ db: store.db, slug: 'log-retention-buckets' });
+    await s.put('aws.cloudtrail-trails', 'aws-prod', 'trailArn', [
+      { trailArn: 'arn:t1', name: 'org-trail', s3BucketName: 'trail-logs' },
+      { trailArn: 'arn:t2', name: 'legacy-trail', s3BucketName: 'trail-logs' },
+      { trailArn: 'arn:t3', name: 'short-trail', s3BucketName: 'short-logs' },
+      { trailArn: 'arn:t4', name: 'kept-trail', s3BucketName: 'kept-logs' },
+      { trailArn: 'arn:t5', name: 'denied-trail', s3BucketName: 'denied-logs' },
+      { trailArn: 'arn:t6', name: 'elsewhere-trail', s3BucketName: 'other-account-bucket' },
+    ]);
+    await s.put('aws.s3-buckets', 'aws-prod', 'name', [
+      { name: 'trail-logs', lifecycle: 'configured', expirationDays: 365 },
+      { name: 'short-logs', lifecycle: 'configured', expirationDays: 364 },
+      { name: 'kept-logs', lifecycle: 'not-configured', expirationDays: null },
+      { name: 'denied-logs', lifecycle: 'unknown', expirationDays: null },
+      { name: 'app-assets', lifecycle: 'configured', expirationDays: 7 },
+    ]);
+    const results = await s.run(retention, NOW);
+    expect(results.map((r) => [r.resource, r.status, r.reason])).toEqual([
+      ['aws.s3-buckets/kept-logs', 'pass', 'S3 bucket kept-logs (CloudTrail log files of kept-trail) has no lifecycle expiration: log files are kept'],
+      ['aws.s3-buckets/short-logs', 'fail', 'S3 bucket short-logs (CloudTrail log files of short-trail) expires objects after only 364 days; the policy requires 365'],
+      ['aws.s3-buckets/trail-logs', 'pass', 'S3 bucket trail-logs (CloudTrail log files of org-trail, legacy-trail) expires objects after 365 days (at least 365 required)'],
+    ]);
+    expect(results[1]!.status === 'fail' && results[1]!.remediation).toContain('--bucket short-logs');
+    expect(results[2]!.evidence).toEqual(['ev-aws.s3-buckets-trail-logs', 'ev-aws.cloudtrail-trails-arn:t1', 'ev-aws.cloudtrail-trails-arn:t2']);
+  });
+
   it('refuses a row without the fields it reads rather than guessing', async () => {
     const s = await seed({ db: store.db, slug: 'log-retention-bad' });
     await s.put('aws.log-groups', 'aws-prod', 'logGroupName', [{ logGroupName: '/x', retention: 30 }]);

@@ -6,15 +6,24 @@
  *
  * The log groups are read from `aws.log-groups` rows: `logGroupName`, `region` and
  * `retentionInDays` (null when the group never expires), as CloudWatch Logs DescribeLogGroups
- * reports them. Until the AWS connector collects that resource, no source provides it and the
- * engine reports this check not applicable.
+ * reports them (the AWS connector's `log-groups` resource). The S3 buckets CloudTrail trails deliver
+ * log files to (`aws.cloudtrail-trails` `s3BucketName`) are judged on `aws.s3-buckets`
+ * `expirationDays`, the shortest enabled lifecycle expiration (conservative: a short rule on another
+ * prefix counts too). Without a source collecting `aws.log-groups` the engine reports this check
+ * not applicable — Vigil's evidence retention included.
  */
 import { z } from 'zod';
 import { DAY_MS } from '../../lib/clock.ts';
 import { addDuration } from '../../lib/duration.ts';
 import { defineCheck, type CheckResult } from '../sdk/define.ts';
+import type { InputReader } from '../sdk/inputs.ts';
 
 export const AWS_LOG_GROUPS = 'aws.log-groups';
+export const AWS_TRAILS = 'aws.cloudtrail-trails';
+export const AWS_BUCKETS = 'aws.s3-buckets';
+
+const trailRow = z.object({ name: z.string(), s3BucketName: z.string().nullable() });
+const bucketRow = z.object({ name: z.string(), lifecycle: z.enum(['configured', 'not-configured', 'unknown']), expirationDays: z.number().int().nullable() });
 
 const logGroupRow = z.object({
   logGroupName: z.string(),
@@ -33,6 +42,45 @@ const params = z.object({
     .describe("Vigil's own evidence retention per record kind (vigil.yaml evidence.retention, \"default\" for the rest); Vigil passes its configured values in."),
 });
 
+const fields = (type: string, key: string, issues: z.core.$ZodIssue[]) =>
+  new Error(`stored ${type} row ${key} does not have the fields this check reads: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+
+/** The buckets CloudTrail trails deliver to, judged on their lifecycle expiration. */
+async function logBuckets(inputs: InputReader, minimumDays: number): Promise<CheckResult[]> {
+  const trailsByBucket = new Map<string, { names: string[]; evidence: string[] }>();
+  for (const r of await inputs.resources(AWS_TRAILS)) {
+    const t = trailRow.safeParse(r.data);
+    if (!t.success) throw fields(AWS_TRAILS, r.key, t.error.issues);
+    if (!t.data.s3BucketName) continue;
+    const entry = trailsByBucket.get(t.data.s3BucketName) ?? { names: [], evidence: [] };
+    entry.names.push(t.data.name);
+    if (r.evidenceId) entry.evidence.push(r.evidenceId);
+    trailsByBucket.set(t.data.s3BucketName, entry);
+  }
+  const results: CheckResult[] = [];
+  for (const r of await inputs.resources(AWS_BUCKETS)) {
+    const trails = trailsByBucket.get(r.key);
+    if (!trails) continue;
+    const b = bucketRow.safeParse(r.data);
+    if (!b.success) throw fields(AWS_BUCKETS, r.key, b.error.issues);
+    // An unreadable lifecycle is a recorded permission gap, not a judgement either way.
+    if (b.data.lifecycle === 'unknown') continue;
+    const days = b.data.expirationDays;
+    const what = `S3 bucket ${b.data.name} (CloudTrail log files of ${trails.names.join(', ')})`;
+    const base = { resource: `${r.type}/${r.key}`, source: r.source, evidence: [...(r.evidenceId ? [r.evidenceId] : []), ...trails.evidence], details: { bucket: b.data.name, trails: trails.names, expirationDays: days, minimumDays } };
+    if (days === null) results.push({ ...base, status: 'pass', reason: `${what} has no lifecycle expiration: log files are kept` });
+    else if (days >= minimumDays) results.push({ ...base, status: 'pass', reason: `${what} expires objects after ${days} days (at least ${minimumDays} required)` });
+    else
+      results.push({
+        ...base,
+        status: 'fail',
+        reason: `${what} expires objects after only ${days} days; the policy requires ${minimumDays}`,
+        remediation: `Raise the bucket's lifecycle expiration to at least ${minimumDays} days (aws s3api put-bucket-lifecycle-configuration --bucket ${b.data.name} …), or exclude the CloudTrail prefix from the short rule.`,
+      });
+  }
+  return results;
+}
+
 /** Days a duration keeps something from now: calendar-aware, so P12M is a real year. */
 const keptDays = (now: Date, duration: string) => Math.floor((addDuration(now, duration).getTime() - now.getTime()) / DAY_MS);
 
@@ -40,11 +88,13 @@ export const retention = defineCheck({
   id: 'logging.retention',
   title: 'Logs are kept at least as long as policy requires',
   description:
-    "Every CloudWatch Logs group keeps its events at least the policy's minimum (default 365 days; never-expiring groups pass), and so does Vigil's own evidence retention for every record kind.",
+    "Every CloudWatch Logs group keeps its events at least the policy's minimum (default 365 days; never-expiring groups pass), so does every S3 bucket CloudTrail delivers log files to (its shortest enabled lifecycle expiration; no expiration passes), and so does Vigil's own evidence retention for every record kind.",
   area: 'logging',
   controls: ['LOG-02', 'LOG-08'],
   severity: 'medium',
-  inputs: { resources: [AWS_LOG_GROUPS] },
+  // The trails and buckets tell which buckets hold CloudTrail's log files and how long they keep them;
+  // without them the log groups and Vigil's own retention are still judged.
+  inputs: { resources: [AWS_LOG_GROUPS, AWS_TRAILS, AWS_BUCKETS], optional: [AWS_TRAILS, AWS_BUCKETS] },
   params,
   async evaluate({ inputs, params: p, now }) {
     const results: CheckResult[] = [];
@@ -67,6 +117,7 @@ export const retention = defineCheck({
         });
       }
     }
+    results.push(...(await logBuckets(inputs, p.minimumDays)));
     for (const [kind, duration] of Object.entries(p.evidenceRetention).sort(([a], [b]) => a.localeCompare(b))) {
       const days = keptDays(now, duration);
       const base = { resource: `vigil.evidence-retention/${kind}`, evidence: [], details: { kind, retention: duration, days, minimumDays: p.minimumDays } };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isLoopbackHost, secret } from '../sdk/index.ts';
 
-export const awsServices = ['iam', 'sts', 's3', 'ec2', 'rds', 'cloudtrail', 'backup'] as const;
+export const awsServices = ['iam', 'sts', 's3', 'ec2', 'rds', 'cloudtrail', 'backup', 'logs'] as const;
 export type AwsService = (typeof awsServices)[number];
 
 /** Each service as AWS names it, for messages and docs. */
@@ -19,6 +19,7 @@ export const serviceNames: Record<AwsService, string> = {
   rds: 'RDS',
   cloudtrail: 'CloudTrail',
   backup: 'AWS Backup',
+  logs: 'CloudWatch Logs',
 };
 
 const region = z
@@ -44,7 +45,7 @@ export const configSchema = z
       .array(region)
       .min(1)
       .optional()
-      .describe('Regions whose regional resources are collected (security groups, RDS instances, CloudTrail trails and events, backup jobs); default: only `region`.'),
+      .describe('Regions whose regional resources are collected (security groups, RDS instances, CloudTrail trails and events, backup jobs, CloudWatch Logs groups); default: only `region`.'),
     accessKeyId: z
       .string()
       .regex(/^[A-Z0-9]{16,128}$/, 'an access key id such as AKIAIOSFODNN7EXAMPLE')

@@ -1,8 +1,8 @@
 /**
  * AWS — one account's identity (IAM), logging (CloudTrail), storage (S3), network (EC2 security
- * groups), databases (RDS) and backups, through the official AWS SDK v3. The SDK signs, speaks each
+ * groups), databases (RDS), backups and log retention (CloudWatch Logs), through the official AWS SDK v3. The SDK signs, speaks each
  * service's wire protocol (query/XML for IAM, STS, EC2 and RDS; REST-XML for S3; JSON 1.1 for
- * CloudTrail; REST-JSON for Backup) and classifies errors for its retries; session.ts gives every
+ * CloudTrail and CloudWatch Logs; REST-JSON for Backup) and classifies errors for its retries; session.ts gives every
  * client the source's endpoints, credentials, timeouts and the run's signal and log, and maps what
  * the SDK throws to Vigil's tagged errors.
  */
@@ -16,6 +16,7 @@ import { credentialReport } from './resources/credential-report.ts';
 import { iamAccessKeys } from './resources/iam-access-keys.ts';
 import { iamMfaDevices } from './resources/iam-mfa-devices.ts';
 import { iamUsers } from './resources/iam-users.ts';
+import { logGroups } from './resources/log-groups.ts';
 import { passwordPolicy } from './resources/password-policy.ts';
 import { rdsInstances } from './resources/rds-instances.ts';
 import { s3Buckets } from './resources/s3-buckets.ts';
@@ -26,7 +27,7 @@ export const aws = defineConnector({
   id: 'aws',
   title: 'AWS',
   description:
-    'One AWS account: the IAM credential report, users, MFA devices, access keys and password policy; CloudTrail trails and management events; S3 buckets; EC2 security groups; RDS instances; AWS Backup jobs.',
+    'One AWS account: the IAM credential report, users, MFA devices, access keys and password policy; CloudTrail trails and management events; S3 buckets (with lifecycle expiration); EC2 security groups; RDS instances; AWS Backup jobs; CloudWatch Logs groups and their retention.',
   configSchema,
   auth: {
     description:
@@ -47,9 +48,11 @@ export const aws = defineConnector({
       's3:GetEncryptionConfiguration',
       's3:GetBucketPublicAccessBlock',
       's3:GetBucketVersioning',
+      's3:GetLifecycleConfiguration',
       'ec2:DescribeSecurityGroups',
       'rds:DescribeDBInstances',
       'backup:ListBackupJobs',
+      'logs:DescribeLogGroups',
     ],
   },
   async testConnection(ctx) {
@@ -60,7 +63,7 @@ export const aws = defineConnector({
       details: { account: who.Account ?? '', arn: who.Arn ?? '', regions: s.regions.join(', ') },
     };
   },
-  resources: [credentialReport, iamUsers, iamMfaDevices, iamAccessKeys, passwordPolicy, cloudtrailTrails, s3Buckets, securityGroups, rdsInstances],
+  resources: [credentialReport, iamUsers, iamMfaDevices, iamAccessKeys, passwordPolicy, cloudtrailTrails, s3Buckets, securityGroups, rdsInstances, logGroups],
   events: [cloudtrailEvents, backupJobs],
   notApplicable: [
     { code: 'OptInRequired', reason: 'the account has not opted in to this service in this region' },

@@ -173,8 +173,11 @@ describe('aws: CloudTrail, S3, EC2, RDS, Backup', () => {
         restrictPublicBuckets: null,
         versioning: 'never-enabled',
         mfaDelete: null,
+        lifecycle: 'not-configured',
+        expirationDays: null,
       });
-      expect(rows[2]).toMatchObject({ encryption: 'enabled', encryptionAlgorithm: 'aws:kms', bucketKeyEnabled: true, publicAccessBlock: 'configured', blockPublicPolicy: false, versioning: 'Suspended' });
+      // The disabled 7-day rule does not count: the logs expire after 400 days.
+      expect(rows[2]).toMatchObject({ encryption: 'enabled', encryptionAlgorithm: 'aws:kms', bucketKeyEnabled: true, publicAccessBlock: 'configured', blockPublicPolicy: false, versioning: 'Suspended', lifecycle: 'configured', expirationDays: 400 });
       expect(ctx.gaps()).toEqual([]);
     });
   });

@@ -6,6 +6,7 @@
  */
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -31,6 +32,7 @@ const contentTypes: Record<AwsService, RegExp> = {
   rds: /xml/i,
   cloudtrail: /json/i,
   backup: /json/i,
+  logs: /json/i,
 };
 
 export interface AwsSession {
@@ -46,6 +48,7 @@ export interface AwsSession {
   rds(region: string): RDSClient;
   cloudtrail(region: string): CloudTrailClient;
   backup(region: string): BackupClient;
+  logs(region: string): CloudWatchLogsClient;
   /** Run one SDK request under the run's signal; errors come out tagged (errors.ts). */
   call<T>(service: AwsService, operation: string, region: string | undefined, run: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T>;
   /** The account the credentials belong to (STS GetCallerIdentity, asked once). */
@@ -146,6 +149,7 @@ function createSession(ctx: RunContext<AwsConfig>): AwsSession {
     rds: (region) => client('rds', region, (s) => new RDSClient(s)),
     cloudtrail: (region) => client('cloudtrail', region, (s) => new CloudTrailClient(s)),
     backup: (region) => client('backup', region, (s) => new BackupClient(s)),
+    logs: (region) => client('logs', region, (s) => new CloudWatchLogsClient(s)),
     call,
     endpointOf,
     accountId() {

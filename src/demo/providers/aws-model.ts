@@ -11,7 +11,8 @@
  * - Planted (see `plantedAws` in aws.ts): root holds an access key; the seventh engineer has no MFA;
  *   the fourth engineer's key was created 200 days before the anchor and never rotated; the
  *   `legacy-trail` has no log-file validation; the `demo-corp-data-exports` bucket has no public
- *   access block; `bastion-legacy` allows SSH from 0.0.0.0/0; `reporting-replica` is unencrypted.
+ *   access block; `bastion-legacy` allows SSH from 0.0.0.0/0; `reporting-replica` is unencrypted; the
+ *   `/aws/lambda/data-export` log group keeps its events only 30 days.
  */
 import { createHash } from 'node:crypto';
 import { DAY_MS, HOUR_MS } from '../../lib/clock.ts';
@@ -156,7 +157,7 @@ export function demoAwsAccount(org: DemoOrg): DemoAwsAccount {
   };
 }
 
-/** Static infrastructure of the account: trails, buckets, security groups, databases. */
+/** Static infrastructure of the account: trails, buckets, security groups, databases, log groups. */
 export function demoInfrastructure(account: DemoAwsAccount) {
   const a = account.accountId;
   const r = DEMO_AWS_REGION;
@@ -171,10 +172,11 @@ export function demoInfrastructure(account: DemoAwsAccount) {
       { name: 'legacy-trail', multiRegion: false, validation: false, bucket: 'demo-corp-cloudtrail-logs', prefix: 'legacy', kms: null, logGroup: false },
     ].map((t) => ({ ...t, arn: `arn:aws:cloudtrail:${r}:${a}:trail/${t.name}` })),
     buckets: [
-      { name: 'demo-corp-cloudtrail-logs', created: at(1), encryption: { algorithm: 'aws:kms', kms }, publicAccessBlock: true, versioning: 'Enabled' },
-      { name: 'demo-corp-app-assets', created: at(40), encryption: { algorithm: 'AES256', kms: null }, publicAccessBlock: true, versioning: 'Enabled' },
-      { name: 'demo-corp-backups', created: at(90), encryption: { algorithm: 'aws:kms', kms }, publicAccessBlock: true, versioning: 'Enabled' },
-      { name: 'demo-corp-data-exports', created: at(400), encryption: { algorithm: 'AES256', kms: null }, publicAccessBlock: false, versioning: null },
+      // expireDays: the bucket's lifecycle expiration (null: no lifecycle rules).
+      { name: 'demo-corp-cloudtrail-logs', created: at(1), encryption: { algorithm: 'aws:kms', kms }, publicAccessBlock: true, versioning: 'Enabled', expireDays: 2557 as number | null },
+      { name: 'demo-corp-app-assets', created: at(40), encryption: { algorithm: 'AES256', kms: null }, publicAccessBlock: true, versioning: 'Enabled', expireDays: null },
+      { name: 'demo-corp-backups', created: at(90), encryption: { algorithm: 'aws:kms', kms }, publicAccessBlock: true, versioning: 'Enabled', expireDays: 35 },
+      { name: 'demo-corp-data-exports', created: at(400), encryption: { algorithm: 'AES256', kms: null }, publicAccessBlock: false, versioning: null, expireDays: null },
     ],
     securityGroups: [
       { name: 'default', id: sg('default'), description: 'default VPC security group', inbound: [{ ...all, group: sg('default') }] },
@@ -198,6 +200,13 @@ export function demoInfrastructure(account: DemoAwsAccount) {
       { id: 'analytics-db', engine: 'postgres', version: '16.4', cls: 'db.t4g.medium', encrypted: true, retention: 7, multiAz: false, deletionProtection: true, created: at(200), backupPlan: true },
       { id: 'reporting-replica', engine: 'mysql', version: '8.0.39', cls: 'db.t3.medium', encrypted: false, retention: 7, multiAz: false, deletionProtection: false, created: at(420), backupPlan: false },
     ].map((d) => ({ ...d, arn: `arn:aws:rds:${r}:${a}:db:${d.id}` })),
+    // CloudWatch Logs groups; retention null = never expire. The export job's group keeps only a month.
+    logGroups: [
+      { name: 'aws-cloudtrail-logs', created: at(2), retention: 400 as number | null, kms: kms as string | null, bytes: 48_318_382_080, filters: 3 },
+      { name: '/aws/rds/instance/app-db/postgresql', created: at(61), retention: 731, kms: null, bytes: 9_663_676_416, filters: 0 },
+      { name: '/ecs/demo-corp-app', created: at(45), retention: null, kms: null, bytes: 21_474_836_480, filters: 1 },
+      { name: '/aws/lambda/data-export', created: at(401), retention: 30, kms: null, bytes: 536_870_912, filters: 0 },
+    ].map((g) => ({ ...g, arn: `arn:aws:logs:${r}:${a}:log-group:${g.name}` })),
   };
 }
 

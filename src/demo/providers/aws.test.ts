@@ -69,10 +69,17 @@ describe('the demo AWS account', () => {
     const oldKey = rows['iam-access-keys']!.find((k) => k.userName === account.users[PLANTED_OLD_KEY_INDEX]!.userName)!;
     expect(NOW.getTime() - Date.parse(String(oldKey.createDate))).toBeGreaterThan(190 * DAY_MS);
     expect(rows['cloudtrail-trails']!.find((t) => t.name === 'legacy-trail')).toMatchObject({ logFileValidation: false, isMultiRegion: false, isLogging: true });
-    expect(rows['s3-buckets']!.find((b) => b.name === 'demo-corp-data-exports')).toMatchObject({ publicAccessBlock: 'not-configured', encryption: 'enabled' });
+    expect(rows['s3-buckets']!.find((b) => b.name === 'demo-corp-data-exports')).toMatchObject({ publicAccessBlock: 'not-configured', encryption: 'enabled', lifecycle: 'not-configured', expirationDays: null });
+    expect(rows['s3-buckets']!.find((b) => b.name === 'demo-corp-cloudtrail-logs')).toMatchObject({ lifecycle: 'configured', expirationDays: 2557 });
     const bastion = rows['security-groups']!.find((g) => g.groupName === 'bastion-legacy')!;
     expect(bastion.inbound).toEqual([{ protocol: 'tcp', fromPort: 22, toPort: 22, source: '0.0.0.0/0', sourceKind: 'cidr-ipv4', description: null }]);
     expect(rows['rds-instances']!.find((d) => d.identifier === 'reporting-replica')).toMatchObject({ storageEncrypted: false, backupRetentionPeriod: 7 });
+    expect(rows['log-groups']!.map((g) => [g.logGroupName, g.retentionInDays])).toEqual([
+      ['/aws/lambda/data-export', 30],
+      ['/aws/rds/instance/app-db/postgresql', 731],
+      ['/ecs/demo-corp-app', null],
+      ['aws-cloudtrail-logs', 400],
+    ]);
     expect(plantedAws(org).map((p) => p.check)).toEqual([
       'access.root-account',
       'access.mfa-cloud',
@@ -81,6 +88,7 @@ describe('the demo AWS account', () => {
       'cloud.s3-encryption-public-access',
       'cloud.admin-ports-open',
       'cloud.rds-encryption-backups',
+      'logging.retention',
     ]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * The demo's simulated AWS account (see aws-model.ts), served in each service's real wire
  * protocol so the real connector — the official SDK — collects it unchanged: query protocol with
- * XML for IAM, STS and RDS, EC2's XML, REST-XML for S3 (path-style), JSON 1.1 for CloudTrail and
- * REST-JSON for AWS Backup, each under its own path (`/aws/iam/`, `/aws/s3/…`) with AWS's paging
+ * XML for IAM, STS and RDS, EC2's XML, REST-XML for S3 (path-style), JSON 1.1 for CloudTrail and CloudWatch
+ * Logs, REST-JSON for AWS Backup, each under its own path (`/aws/iam/`, `/aws/s3/…`) with AWS's paging
  * and error formats. Requests must be SigV4-signed with the demo key for the right service (the
  * signature itself is not verified). Everything is rendered as of the clock's "now".
  */
@@ -49,6 +49,7 @@ export function plantedAws(org: DemoOrg): PlantedAws[] {
     { check: 'cloud.s3-encryption-public-access', resource: 'aws.s3-buckets/demo-corp-data-exports', what: 'the bucket has no public access block' },
     { check: 'cloud.admin-ports-open', resource: `aws.security-groups/${infra.securityGroups.find((g) => g.name === 'bastion-legacy')!.id}`, what: 'SSH open to 0.0.0.0/0' },
     { check: 'cloud.rds-encryption-backups', resource: `aws.rds-instances/${infra.databases.find((d) => !d.encrypted)!.arn}`, what: 'reporting-replica is not encrypted' },
+    { check: 'logging.retention', resource: `aws.log-groups/${infra.logGroups.find((g) => g.name === '/aws/lambda/data-export')!.arn}`, what: 'the log group keeps its events only 30 days' },
   ];
 }
 
@@ -91,7 +92,7 @@ function paginate<T>(items: T[], size: number | undefined, token: string | undef
 }
 
 function errorBody(service: string, e: AwsError): { body: string; type: string } {
-  if (service === 'cloudtrail' || service === 'backup') return { body: JSON.stringify({ __type: e.code, message: e.message }), type: service === 'backup' ? 'application/json' : 'application/x-amz-json-1.1' };
+  if (service === 'cloudtrail' || service === 'logs' || service === 'backup') return { body: JSON.stringify({ __type: e.code, message: e.message }), type: service === 'backup' ? 'application/json' : 'application/x-amz-json-1.1' };
   if (service === 'ec2') return { body: `<Response><Errors><Error>${el('Code', e.code)}${el('Message', e.message)}</Error></Errors><RequestID>${uuidOf(e.message)}</RequestID></Response>`, type: 'text/xml' };
   if (service === 's3') return { body: `<?xml version="1.0" encoding="UTF-8"?><Error>${el('Code', e.code)}${el('Message', e.message)}<RequestId>DEMO</RequestId></Error>`, type: 'application/xml' };
   return { body: `<ErrorResponse xmlns="${ns[service]}"><Error><Type>Sender</Type>${el('Code', e.code)}${el('Message', e.message)}</Error><RequestId>${uuidOf(e.code)}</RequestId></ErrorResponse>`, type: 'text/xml' };
@@ -302,6 +303,28 @@ function cloudtrail(w: World, op: string, body: Record<string, unknown>): unknow
   }
 }
 
+function logs(w: World, op: string, body: Record<string, unknown>): unknown {
+  if (op !== 'DescribeLogGroups') throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${op}`);
+  const limit = body.limit === undefined ? 50 : Number(body.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new AwsError(400, 'InvalidParameterException', 'limit must be between 1 and 50');
+  const groups = w.infra.logGroups.filter((g) => g.created <= w.now).sort((x, y) => x.name.localeCompare(y.name));
+  const page = paginate(groups, limit, typeof body.nextToken === 'string' ? body.nextToken : undefined);
+  return {
+    logGroups: page.items.map((g) => ({
+      logGroupName: g.name,
+      creationTime: g.created.getTime(),
+      ...(g.retention !== null ? { retentionInDays: g.retention } : {}),
+      metricFilterCount: g.filters,
+      // CloudWatch Logs appends ":*" to `arn` (every stream of the group).
+      arn: `${g.arn}:*`,
+      logGroupArn: g.arn,
+      storedBytes: g.bytes,
+      ...(g.kms ? { kmsKeyId: g.kms } : {}),
+    })),
+    ...(page.next ? { nextToken: page.next } : {}),
+  };
+}
+
 function s3(w: World, bucket: string | undefined, q: URLSearchParams): string {
   const body = (root: string, inner: string) => `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${ns.s3}">${inner}</${root}>`;
   const buckets = w.infra.buckets.filter((b) => b.created <= w.now);
@@ -321,6 +344,10 @@ function s3(w: World, bucket: string | undefined, q: URLSearchParams): string {
     return body('PublicAccessBlockConfiguration', ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].map((k) => el(k, true)).join(''));
   }
   if (q.has('versioning')) return body('VersioningConfiguration', el('Status', b.versioning));
+  if (q.has('lifecycle')) {
+    if (b.expireDays === null) throw new AwsError(404, 'NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist');
+    return body('LifecycleConfiguration', `<Rule>${el('ID', 'expire')}<Filter/>${el('Status', 'Enabled')}<Expiration>${el('Days', b.expireDays)}</Expiration></Rule>`);
+  }
   throw new AwsError(501, 'NotImplemented', 'The demo does not implement this bucket operation');
 }
 
@@ -391,6 +418,14 @@ export function awsApp(org: DemoOrg, clock: Clock): Hono {
       return { body: JSON.stringify(cloudtrail(world(), target.slice(target.lastIndexOf('.') + 1), body)), type: 'application/x-amz-json-1.1' };
     }),
   );
+  app.post('/logs/', (c) =>
+    handle(c, 'logs', async () => {
+      const target = c.req.header('x-amz-target') ?? '';
+      const text = await c.req.text();
+      const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+      return { body: JSON.stringify(logs(world(), target.slice(target.lastIndexOf('.') + 1), body)), type: 'application/x-amz-json-1.1' };
+    }),
+  );
   app.get('/s3/', (c) => handle(c, 's3', async () => ({ body: s3(world(), undefined, new URL(c.req.url).searchParams), type: 'application/xml' })));
   app.get('/s3/:bucket/', (c) => handle(c, 's3', async () => ({ body: s3(world(), c.req.param('bucket'), new URL(c.req.url).searchParams), type: 'application/xml' })));
   app.get('/backup/backup-jobs', (c) => handle(c, 'backup', async () => ({ body: JSON.stringify(backupJobs(world(), new URL(c.req.url).searchParams)), type: 'application/json' })));
@@ -408,7 +443,7 @@ export const awsProvider: DemoProvider = {
       region: REGION,
       accessKeyId: DEMO_AWS_ACCESS_KEY_ID,
       secretAccessKey: DEMO_AWS_SECRET_ACCESS_KEY,
-      endpoints: Object.fromEntries(['iam', 'sts', 's3', 'ec2', 'rds', 'cloudtrail', 'backup'].map((s) => [s, `${baseUrl}/${s}`])),
+      endpoints: Object.fromEntries(['iam', 'sts', 's3', 'ec2', 'rds', 'cloudtrail', 'backup', 'logs'].map((s) => [s, `${baseUrl}/${s}`])),
       lookbackDays: 30,
     },
   }),

@@ -1,7 +1,7 @@
 /**
  * The SDK's fixture server, taught to tell AWS requests apart. Query-protocol services (IAM, STS,
- * EC2, RDS) post every operation to the same path with the action in a form body, and CloudTrail's
- * JSON 1.1 names it in the X-Amz-Target header, so matching on method and path alone cannot tell
+ * EC2, RDS) post every operation to the same path with the action in a form body, and the JSON 1.1
+ * services (CloudTrail, CloudWatch Logs) name it in the X-Amz-Target header, so matching on method and path alone cannot tell
  * ListUsers from ListAccessKeys. Each service gets a path of its own (`/iam/`, `/s3/`, …) and a
  * responder that matches an exchange by operation and parameters, replies with the recorded wire
  * response (XML or JSON, as AWS sends it), and keeps any request no exchange expects; `verify()`
@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { startFixtureServer, type FixtureReply, type FixtureRoute, type FixtureServer } from '../../sdk/testing/index.ts';
 
-export type FixtureService = 'iam' | 'sts' | 'ec2' | 'rds' | 'cloudtrail' | 's3' | 'backup';
+export type FixtureService = 'iam' | 'sts' | 'ec2' | 'rds' | 'cloudtrail' | 's3' | 'backup' | 'logs';
 
 const protocol: Record<FixtureService, 'query' | 'json' | 'rest-xml' | 'rest-json'> = {
   iam: 'query',
@@ -20,6 +20,7 @@ const protocol: Record<FixtureService, 'query' | 'json' | 'rest-xml' | 'rest-jso
   cloudtrail: 'json',
   s3: 'rest-xml',
   backup: 'rest-json',
+  logs: 'json',
 };
 
 const contentType: Record<(typeof protocol)[FixtureService], string> = {

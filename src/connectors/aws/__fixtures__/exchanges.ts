@@ -58,13 +58,16 @@ export const exchanges: Record<string, AwsExchange[]> = {
     bucket('amzn-s3-demo-bucket', 'encryption', 's3.GetBucketEncryption.AES256.xml'),
     bucket('amzn-s3-demo-bucket', 'publicAccessBlock', 's3.GetPublicAccessBlock.xml'),
     bucket('amzn-s3-demo-bucket', 'versioning', 's3.GetBucketVersioning.Enabled.xml'),
+    bucket('amzn-s3-demo-bucket', 'lifecycle', 's3.GetBucketLifecycleConfiguration.NotFound.xml', 404),
     bucket('amzn-s3-demo-bucket2', 'encryption', 's3.GetBucketEncryption.NotFound.xml', 404),
     bucket('amzn-s3-demo-bucket2', 'publicAccessBlock', 's3.GetPublicAccessBlock.NotFound.xml', 404),
     bucket('amzn-s3-demo-bucket2', 'versioning', 's3.GetBucketVersioning.never.xml'),
+    bucket('amzn-s3-demo-bucket2', 'lifecycle', 's3.GetBucketLifecycleConfiguration.NotFound.xml', 404),
     { service: 's3', operation: 'GET /', params: { 'max-buckets': '1000', 'continuation-token': 'YW16bi1zMy1kZW1vLWJ1Y2tldDI' }, reply: { file: 's3.ListBuckets.page2.xml' } },
     bucket('amzn-s3-demo-bucket-logs', 'encryption', 's3.GetBucketEncryption.kms.xml'),
     bucket('amzn-s3-demo-bucket-logs', 'publicAccessBlock', 's3.GetPublicAccessBlock.partial.xml'),
     bucket('amzn-s3-demo-bucket-logs', 'versioning', 's3.GetBucketVersioning.Suspended.xml'),
+    bucket('amzn-s3-demo-bucket-logs', 'lifecycle', 's3.GetBucketLifecycleConfiguration.xml'),
   ],
   'security-groups': [
     { service: 'ec2', operation: 'DescribeSecurityGroups', params: { MaxResults: '1000' }, reply: { file: 'ec2.DescribeSecurityGroups.page1.xml' } },
@@ -73,6 +76,10 @@ export const exchanges: Record<string, AwsExchange[]> = {
   'rds-instances': [
     { service: 'rds', operation: 'DescribeDBInstances', params: { MaxRecords: '100' }, reply: { file: 'rds.DescribeDBInstances.page1.xml' } },
     { service: 'rds', operation: 'DescribeDBInstances', params: { MaxRecords: '100', Marker: 'ZGF0YWJhc2UtMQ' }, reply: { file: 'rds.DescribeDBInstances.page2.xml' } },
+  ],
+  'log-groups': [
+    { service: 'logs', operation: 'DescribeLogGroups', params: { limit: '50' }, reply: { file: 'logs.DescribeLogGroups.page1.json' } },
+    { service: 'logs', operation: 'DescribeLogGroups', params: { limit: '50', nextToken: '/aws/lambda/my-function2/1447265212000' }, reply: { file: 'logs.DescribeLogGroups.page2.json' } },
   ],
   'cloudtrail-events': [
     { service: 'cloudtrail', operation: 'LookupEvents', params: { StartTime: '*', EndTime: '*', MaxResults: '50' }, reply: { file: 'cloudtrail.LookupEvents.page1.json' } },

@@ -1,11 +1,12 @@
 /**
- * S3 buckets with default encryption, the bucket's public access block and versioning. A missing
- * configuration is an answer, not a failure: S3 documents `ServerSideEncryptionConfigurationNotFoundError`
- * and `NoSuchPublicAccessBlockConfiguration` (404) for "none set", and an empty versioning document
+ * S3 buckets with default encryption, the bucket's public access block, versioning and lifecycle
+ * expiration. A missing configuration is an answer, not a failure: S3 documents
+ * `ServerSideEncryptionConfigurationNotFoundError`, `NoSuchPublicAccessBlockConfiguration` and
+ * `NoSuchLifecycleConfiguration` (404) for "none set", and an empty versioning document
  * for "never enabled". A setting the credentials may not read is `unknown` and recorded as a gap.
  */
 import { z } from 'zod';
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, ListBucketsCommand, type Bucket } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, ListBucketsCommand, type Bucket } from '@aws-sdk/client-s3';
 import { isVigilError } from '../../../lib/errors.ts';
 import { defineResource, type RunContext } from '../../sdk/index.ts';
 import type { AwsConfig } from '../config.ts';
@@ -32,11 +33,17 @@ export const bucketSchema = z.object({
   restrictPublicBuckets: block('Whether access through a public policy is limited to AWS services and the owner'),
   versioning: z.enum(['Enabled', 'Suspended', 'never-enabled', 'unknown']).describe('Versioning state; never-enabled when it was never turned on.'),
   mfaDelete: z.enum(['Enabled', 'Disabled']).nullable().describe('Whether deleting a version needs MFA; null when versioning was never configured.'),
+  lifecycle: z.enum(['configured', 'not-configured', 'unknown']).describe('Lifecycle rules: configured, not-configured (S3 said none is set), or unknown (not readable).'),
+  expirationDays: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The shortest object expiration, in days, of the enabled lifecycle rules (a rule may cover only a prefix); null when no enabled rule expires objects after a number of days.'),
 });
 
 type BucketRow = z.output<typeof bucketSchema>;
 
-const notConfigured = ['ServerSideEncryptionConfigurationNotFoundError', 'NoSuchPublicAccessBlockConfiguration'];
+const notConfigured = ['ServerSideEncryptionConfigurationNotFoundError', 'NoSuchPublicAccessBlockConfiguration', 'NoSuchLifecycleConfiguration'];
 const isDenied = (e: unknown) => isVigilError(e) && e._tag === 'PermissionDenied';
 
 /** A bucket setting: the answer, `absent` for S3's "none set", `unknown` when denied (recorded). */
@@ -59,8 +66,10 @@ async function describeBucket(ctx: RunContext<AwsConfig>, aws: AwsSession, b: Bu
   const enc = await setting(ctx, name, 'encryption', () => aws.call('s3', 'GetBucketEncryption', region, (o) => s3.send(new GetBucketEncryptionCommand({ Bucket: name }), o)));
   const pab = await setting(ctx, name, 'public access block', () => aws.call('s3', 'GetPublicAccessBlock', region, (o) => s3.send(new GetPublicAccessBlockCommand({ Bucket: name }), o)));
   const ver = await setting(ctx, name, 'versioning', () => aws.call('s3', 'GetBucketVersioning', region, (o) => s3.send(new GetBucketVersioningCommand({ Bucket: name }), o)));
+  const life = await setting(ctx, name, 'lifecycle', () => aws.call('s3', 'GetBucketLifecycleConfiguration', region, (o) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name }), o)));
   // Deleted between the listing and now: it no longer exists, so it is not in the snapshot.
-  if (enc === 'gone' || pab === 'gone' || ver === 'gone') return undefined;
+  if (enc === 'gone' || pab === 'gone' || ver === 'gone' || life === 'gone') return undefined;
+  const expiring = typeof life === 'object' ? (life.Rules ?? []).filter((r) => r.Status === 'Enabled' && r.Expiration?.Days !== undefined).map((r) => r.Expiration!.Days!) : [];
   const rule = typeof enc === 'object' ? enc.ServerSideEncryptionConfiguration?.Rules?.find((r) => r.ApplyServerSideEncryptionByDefault) : undefined;
   const pabConfig = typeof pab === 'object' ? (pab.PublicAccessBlockConfiguration ?? {}) : undefined;
   return {
@@ -78,12 +87,14 @@ async function describeBucket(ctx: RunContext<AwsConfig>, aws: AwsSession, b: Bu
     restrictPublicBuckets: pabConfig ? (pabConfig.RestrictPublicBuckets ?? false) : null,
     versioning: ver === 'unknown' ? 'unknown' : typeof ver === 'object' && ver.Status ? ver.Status : 'never-enabled',
     mfaDelete: typeof ver === 'object' && ver.MFADelete ? ver.MFADelete : null,
+    lifecycle: life === 'unknown' ? 'unknown' : typeof life === 'object' && life.Rules?.length ? 'configured' : 'not-configured',
+    expirationDays: expiring.length ? Math.min(...expiring) : null,
   };
 }
 
 export const s3Buckets = defineResource({
   name: 's3-buckets',
-  description: 'Every S3 bucket of the account with its default encryption, public access block and versioning.',
+  description: 'Every S3 bucket of the account with its default encryption, public access block, versioning and lifecycle expiration.',
   schema: bucketSchema,
   primaryKey: 'name',
   async *list(ctx: RunContext<AwsConfig>) {
