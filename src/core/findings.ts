@@ -223,6 +223,12 @@ export function createFindingService(deps: FindingDeps) {
         .offset(page.offset ?? 0);
     },
 
+    async get(workspaceId: string, id: string): Promise<FindingRow> {
+      const [f] = await db.orm.select().from(findings).where(and(eq(findings.workspaceId, workspaceId), eq(findings.id, id)));
+      if (!f) throw notFound(`no finding ${id} in this workspace`, { hint: 'list them with `vigil findings`' });
+      return f;
+    },
+
     async history(workspaceId: string, id: string) {
       return db.orm
         .select()
@@ -361,5 +367,28 @@ export function findingPayload(f: FindingRow): FindingAlertPayload {
     remediation: f.remediation,
     openedAt: f.openedAt.toISOString(),
     dueAt: f.dueAt.toISOString(),
+  };
+}
+
+/** A finding as JSON for people and scripts (CLI `--json`, the API): ISO times, the mute folded in. */
+export function findingView(f: FindingRow) {
+  return {
+    id: f.id,
+    check: f.checkId,
+    title: f.title,
+    resource: f.resource,
+    controls: f.controls,
+    source: f.source,
+    severity: f.severity,
+    status: f.status,
+    owner: f.owner,
+    reason: f.reason,
+    remediation: f.remediation,
+    openedAt: f.openedAt.toISOString(),
+    dueAt: f.dueAt.toISOString(),
+    resolvedAt: f.resolvedAt?.toISOString() ?? null,
+    reopenedCount: f.reopenedCount,
+    mute: f.muteReason ? { reason: f.muteReason, approver: f.muteApprover, expiresAt: f.muteExpiresAt?.toISOString() ?? null } : null,
+    updatedAt: f.updatedAt.toISOString(),
   };
 }

@@ -3,6 +3,9 @@
  * prefix, so the real connectors reach them exactly as they would the real providers (through a
  * configurable base URL).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +29,9 @@ export async function startDemoServer(
 ): Promise<DemoServer> {
   const providers = options.providers ?? demoProviders;
   // File-based sources (an HR export) get their files written before anything collects them.
-  for (const p of providers) await p.prepare?.(org, clock, options.dataDir ?? '.');
+  // Never the working folder: a demo started without a data folder writes its files to a temp one.
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+  for (const p of providers) await p.prepare?.(org, clock, dataDir);
   const broken = new Map<string, { status: number; body?: string } | 'refuse'>();
   const root = new Hono();
   for (const p of providers) {

@@ -4,6 +4,7 @@ import { severities, type Severity } from '../../core/config/schema.ts';
 import { findingStatuses, type FindingRow, type FindingStatus } from '../../db/schema/findings.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { optionsOf, withApp } from '../context.ts';
+import { findingView } from '../../core/findings.ts';
 import { emit, table } from '../output.ts';
 
 /** Who did it, for the finding's history and the evidence log. */
@@ -17,24 +18,7 @@ const list = (v: string | undefined, allowed: readonly string[], flag: string) =
   return items;
 };
 
-export const findingJson = (f: FindingRow) => ({
-  id: f.id,
-  check: f.checkId,
-  title: f.title,
-  resource: f.resource,
-  controls: f.controls,
-  source: f.source,
-  severity: f.severity,
-  status: f.status,
-  owner: f.owner,
-  reason: f.reason,
-  remediation: f.remediation,
-  openedAt: f.openedAt.toISOString(),
-  dueAt: f.dueAt.toISOString(),
-  resolvedAt: f.resolvedAt?.toISOString() ?? null,
-  reopenedCount: f.reopenedCount,
-  mute: f.muteReason ? { reason: f.muteReason, approver: f.muteApprover, expiresAt: f.muteExpiresAt?.toISOString() ?? null } : null,
-});
+export const findingJson = findingView;
 
 function parseUntil(v: string, now: Date): Date {
   const rel = /^(\d+)([dw])$/.exec(v);
@@ -81,8 +65,7 @@ export function register(program: Command): void {
     .action(async (id: string, _o, cmd: Command) => {
       const opts = optionsOf(cmd);
       await withApp(opts, async (app) => {
-        const [f] = (await app.monitor.findings.list(app.workspace.id, {})).filter((x) => x.id === id);
-        if (!f) throw invalidInput(`no finding ${id}`, { hint: 'list them with `vigil findings`' });
+        const f = await app.monitor.findings.get(app.workspace.id, id);
         const history = await app.monitor.findings.history(app.workspace.id, id);
         const data = { ...findingJson(f), history: history.map((h) => ({ at: h.at.toISOString(), actor: h.actor, action: h.action, from: h.fromStatus, to: h.toStatus, note: h.note, evidence: h.evidenceId })) };
         emit(opts, data, (d) =>

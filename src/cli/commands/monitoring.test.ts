@@ -110,6 +110,9 @@ describe(`vigil collect, check and findings (${testDbKind()})`, () => {
     expect(r).toMatchObject({ status: 'fail', muted: true }); // still failing, never a pass
     const missing = await runCli(['-c', project.config, 'findings', 'ack', 'fnd_nope']);
     expect(missing.code).toBe(4);
+    const unknown = await runCli(['-c', project.config, 'findings', 'show', 'fnd_nope']);
+    expect(unknown.code).toBe(4);
+    expect(unknown.err).toContain('no finding fnd_nope');
   }, 120_000);
 
   it.runIf(!process.env.TEST_DATABASE_URL)('forwards a command to the running instance that holds the embedded database', async () => {

@@ -11,6 +11,7 @@ import type { Principal, ServerContext } from '../context.ts';
 import { defineRoute } from '../http/route.ts';
 import { boolParam, csvEnum, cursorParam, idParam, isoTime, limitParam, page } from '../http/schemas.ts';
 import { findingSorts, slaStates, type FindingWithSla } from '../queries/findings.ts';
+import { findingView } from '../../core/findings.ts';
 import { assertCanWorkFinding, ownedControls } from '../queries/ownership.ts';
 
 export const findingSchema = z.object({
@@ -34,26 +35,7 @@ export const findingSchema = z.object({
   updatedAt: isoTime(),
 });
 
-export const findingJson = (f: FindingWithSla): z.input<typeof findingSchema> => ({
-  id: f.id,
-  check: f.checkId,
-  title: f.title,
-  resource: f.resource,
-  controls: f.controls,
-  source: f.source,
-  severity: f.severity,
-  status: f.status,
-  owner: f.owner,
-  reason: f.reason,
-  remediation: f.remediation,
-  openedAt: f.openedAt.toISOString(),
-  dueAt: f.dueAt.toISOString(),
-  slaState: f.slaState,
-  resolvedAt: f.resolvedAt?.toISOString() ?? null,
-  reopenedCount: f.reopenedCount,
-  mute: f.muteReason ? { reason: f.muteReason, approver: f.muteApprover, expiresAt: f.muteExpiresAt?.toISOString() ?? null } : null,
-  updatedAt: f.updatedAt.toISOString(),
-});
+export const findingJson = (f: FindingWithSla): z.input<typeof findingSchema> => ({ ...findingView(f), slaState: f.slaState });
 
 const historySchema = z.object({
   at: isoTime(),
