@@ -220,4 +220,18 @@ describe(`continuous monitoring end to end (${testDbKind()})`, () => {
     const all = await ev.db.orm.select().from(checkResults);
     expect(all).toHaveLength(2);
   });
+
+  it('two evaluations of the same check at once store each state once and open one finding', async () => {
+    await monitor.collect(ev.workspaceId, undefined, quick);
+    // Past the freshness window, every evaluation has a new state to write: the results go stale.
+    ev.clock.advance(2 * 86_400_000);
+    const runs = await Promise.all([1, 2, 3, 4].map(() => monitor.evaluate(ev.workspaceId)));
+    expect(runs.map((r) => r[0]!.outcome)).toEqual(['stale', 'stale', 'stale', 'stale']);
+    // One evaluation wrote the two stale states; the others found them already current.
+    expect(runs.map((r) => r[0]!.changes).sort()).toEqual([0, 0, 0, 2]);
+    const now = await current(ev.workspaceId);
+    expect(now.map((r) => r.status)).toEqual(['stale', 'stale']);
+    expect(await ev.db.orm.select().from(checkResults)).toHaveLength(4);
+    expect(await monitor.findings.list(ev.workspaceId)).toHaveLength(1);
+  });
 });

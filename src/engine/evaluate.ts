@@ -5,7 +5,7 @@
  * it to open and resolve findings, raise alerts and append evidence, so they commit together.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { checkRuns } from '../db/schema/check-runs.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -13,6 +13,13 @@ import type { AnyCheck, CheckResult } from '../checks/sdk/define.ts';
 import { createInputReader } from '../checks/sdk/inputs.ts';
 import { applyResults, currentResults, type ResultChange, type StoredResult } from './results.ts';
 import { inputHealth } from './staleness.ts';
+
+/**
+ * Held for the write of one check's results: two evaluations of the same check at once (the
+ * scheduler's and an upload's, or two processes on one PostgreSQL database) would otherwise both
+ * read the same current results and both insert the next state.
+ */
+const EVALUATION_LOCK = 7_447_003;
 
 export interface ResolvedCheck {
   check: AnyCheck;
@@ -95,6 +102,7 @@ async function evaluateOne(
   }
 
   const changes = await db.orm.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${EVALUATION_LOCK}, hashtext(${`${workspaceId}/${check.id}`}))`);
     const record = options.hooks?.recordChanges;
     const changes = await applyResults(tx, workspaceId, check.id, results, now, record ? (c) => record(tx, resolved, c, now) : undefined);
     await options.hooks?.onChanges?.(tx, resolved, changes, now);
