@@ -14,7 +14,8 @@ export type Scale = 's' | 'm' | 'l';
 
 /**
  * One measured figure beside its limit measured in the same run on the same machine: ratio is
- * figure / limit, and `met` says whether ratio reached the goal (higher is better for every row).
+ * figure / limit, and `met` says whether the ratio reached the goal — at least the goal when higher
+ * is better (throughput), at most the goal when lower is better (`better: 'lower'`: latency, time).
  */
 export interface BenchResult {
   scenario: string;
@@ -25,6 +26,7 @@ export interface BenchResult {
   ratio: number;
   goal: number;
   met: boolean;
+  better: 'higher' | 'lower';
 }
 
 export interface BenchContext {
@@ -42,9 +44,11 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<BenchResult[]>;
 }
 
-export const result = (r: Omit<BenchResult, 'ratio' | 'met'>): BenchResult => {
-  const ratio = r.limit > 0 ? r.figure / r.limit : 0;
-  return { scenario: r.scenario, db: r.db, figure: r.figure, unit: r.unit, limit: r.limit, ratio, goal: r.goal, met: ratio >= r.goal };
+export const result = (r: Omit<BenchResult, 'ratio' | 'met' | 'better'> & { better?: 'higher' | 'lower' }): BenchResult => {
+  const better = r.better ?? 'higher';
+  const ratio = r.limit > 0 ? r.figure / r.limit : better === 'lower' ? Infinity : 0;
+  const met = better === 'lower' ? ratio <= r.goal : ratio >= r.goal;
+  return { scenario: r.scenario, db: r.db, figure: r.figure, unit: r.unit, limit: r.limit, ratio, goal: r.goal, met, better };
 };
 
 export interface BenchArgs {
@@ -114,7 +118,7 @@ export function print(results: BenchResult[], json: boolean): void {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
   }
-  const rows = results.map((r) => [r.scenario, r.db, `${fmt(r.figure)} ${r.unit}`, fmt(r.limit), `${(r.ratio * 100).toFixed(1)} %`, `${(r.goal * 100).toFixed(0)} %`, r.met ? 'yes' : 'NO']);
+  const rows = results.map((r) => [r.scenario, r.db, `${fmt(r.figure)} ${r.unit}`, fmt(r.limit), `${(r.ratio * 100).toFixed(1)} %`, `${r.better === 'lower' ? '≤' : '≥'} ${(r.goal * 100).toFixed(0)} %`, r.met ? 'yes' : 'NO']);
   const head = ['SCENARIO', 'DB', 'FIGURE', 'LIMIT', 'RATIO', 'GOAL', 'MET'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
