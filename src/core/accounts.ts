@@ -129,6 +129,15 @@ export function createAccountService({ db, clock }: AccountDeps, workspaceId: st
   // Compared against when an email is unknown, so a sign-in takes as long whether or not it exists.
   let dummyHash: Promise<string> | undefined;
 
+  /** True until an enabled admin has chosen a password at the setup link. */
+  async function needsSetup(): Promise<boolean> {
+    const [r] = await orm
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(eq(users.workspaceId, workspaceId), eq(users.role, 'admin'), isNull(users.disabledAt), sql`${users.passwordHash} IS NOT NULL`));
+    return (r?.n ?? 0) === 0;
+  }
+
   async function userRow(id: string): Promise<UserRow> {
     const [u] = await orm.select().from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.id, id)));
     if (!u) throw notFound(`no user ${id} in this workspace`);
@@ -240,13 +249,7 @@ export function createAccountService({ db, clock }: AccountDeps, workspaceId: st
     },
 
     /** True while no enabled admin has a password: the state `vigil start` prints a setup link in. */
-    async needsSetup(): Promise<boolean> {
-      const [r] = await orm
-        .select({ n: sql<number>`count(*)::int` })
-        .from(users)
-        .where(and(eq(users.workspaceId, workspaceId), eq(users.role, 'admin'), isNull(users.disabledAt), sql`${users.passwordHash} IS NOT NULL`));
-      return (r?.n ?? 0) === 0;
-    },
+    needsSetup,
 
     /** A one-time link (valid 24 h) at which the first admin chooses a password. */
     async createSetupLink(): Promise<{ token: string; expiresAt: Date }> {
@@ -400,6 +403,41 @@ export function createAccountService({ db, clock }: AccountDeps, workspaceId: st
     },
 
     createSession,
+
+    /**
+     * Sign in a person the identity provider vouched for (OpenID Connect): their Vigil account by
+     * email, or — when `create` allows their email's domain — a new account with its role. The
+     * first admin is never made this way: setup stays with the one-time link.
+     */
+    async signInWithIdentity(
+      identity: { email: string; name: string },
+      meta: { ip?: string | undefined; userAgent?: string | undefined },
+      create?: { role: Exclude<UserRole, 'admin'>; domains: string[] },
+    ): Promise<NewSession & { user: User; created: boolean }> {
+      const email = normalizeEmail(identity.email);
+      const now = clock.now();
+      if (await needsSetup()) throw authFailed('Vigil has no admin yet', 'finish setup at the link `vigil start` printed first');
+      let [u] = await orm.select().from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.email, email)));
+      let created = false;
+      if (!u) {
+        const domain = email.split('@')[1] ?? '';
+        if (!create || !create.domains.map((d) => d.toLowerCase()).includes(domain)) {
+          throw authFailed(`there is no Vigil account for ${email}`, 'ask an admin to add you (Settings → Users) with this email');
+        }
+        [u] = await orm
+          .insert(users)
+          .values({ id: newId('usr', now.getTime()), workspaceId, email, name: identity.name.trim() || email, role: create.role, createdAt: now, updatedAt: now })
+          .onConflictDoNothing()
+          .returning();
+        if (!u) [u] = await orm.select().from(users).where(and(eq(users.workspaceId, workspaceId), eq(users.email, email)));
+        created = true;
+      }
+      if (!u) throw authFailed(`there is no Vigil account for ${email}`);
+      if (u.disabledAt) throw authFailed('this account is disabled', 'ask an admin to enable it');
+      await orm.update(users).set({ lastSignInAt: now }).where(eq(users.id, u.id));
+      const s = await createSession(u.id, meta);
+      return { ...s, user: toUser({ ...u, lastSignInAt: now }), created };
+    },
 
     /** The session and user behind a cookie value, or undefined when unknown, expired, idle too long or revoked. */
     async authenticateSession(token: string): Promise<AuthenticatedSession | undefined> {

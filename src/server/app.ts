@@ -37,6 +37,7 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 import { defaultDashboardDir, mountDashboard } from './dashboard.ts';
+import { createOidcClient } from './auth/oidc.ts';
 
 export type { ServerOptions } from './context.ts';
 
@@ -86,6 +87,7 @@ export function createServer(app: App, options: ServerOptions = {}): VigilServer
     workspaceId,
     accounts: createAccountService(deps, workspaceId),
     periods: createAuditPeriodService(deps, workspaceId),
+    oidc: app.loaded.config.server.oidc ? createOidcClient(app.loaded.config.server.oidc, { now: () => app.clock.now() }) : undefined,
     events,
     metrics,
     queries: {

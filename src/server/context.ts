@@ -12,6 +12,7 @@ import type { ControlsQuery } from './queries/controls.ts';
 import type { EvidenceQueryService } from './queries/evidence.ts';
 import type { FindingsQuery } from './queries/findings.ts';
 import type { ResultsQuery } from './queries/results.ts';
+import type { OidcClient } from './auth/oidc.ts';
 
 export interface Principal {
   user: User;
@@ -41,6 +42,8 @@ export interface ServerContext {
   events: EventHub;
   metrics: Metrics;
   queries: { findings: FindingsQuery; results: ResultsQuery; controls: ControlsQuery; evidence: EvidenceQueryService };
+  /** Sign-in with OpenID Connect, when server.oidc is configured. */
+  oidc: OidcClient | undefined;
   options: ServerOptions;
 }
 

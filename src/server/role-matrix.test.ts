@@ -67,6 +67,9 @@ const matrix: Record<string, Entry> = {
       return { path: '/api/v1/auth/invitations/accept', body: { token: invite.token, password: PASSWORD } };
     },
   },
+  // OpenID Connect is not configured in this server: both answer 404 with the setting to add.
+  'GET /api/v1/auth/oidc/start': { allow: 'public', status: 404, req: get('/api/v1/auth/oidc/start') },
+  'GET /api/v1/auth/oidc/callback': { allow: 'public', status: 404, req: get('/api/v1/auth/oidc/callback?code=x&state=y') },
   'POST /api/v1/auth/sign-out': { allow: ALL, req: async (role) => ({ path: '/api/v1/auth/sign-out', as: await t.session(role) }) },
   'POST /api/v1/auth/password': {
     allow: ALL,

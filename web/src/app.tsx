@@ -126,7 +126,7 @@ export function App() {
   if (path === '/invite') return <InvitePage onDone={refresh} />;
   if (error && !session) return <main className="center"><ErrorBox error={error} retry={() => void refresh()} /></main>;
   if (!session) return <main className="center"><Loading what="Vigil" /></main>;
-  if (!session.user) return <SignInPage onDone={refresh} setupRequired={session.setupRequired} />;
+  if (!session.user) return <SignInPage onDone={refresh} setupRequired={session.setupRequired} oidc={session.oidc} />;
 
   const state: SessionState = { ...session, refresh };
   let page: ReactNode = null;

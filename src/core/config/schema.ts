@@ -226,7 +226,25 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(7700).describe('HTTP port (PORT overrides it).'),
         host: z.string().default('127.0.0.1').describe('Address to listen on.'),
-        publicUrl: z.url().optional().describe('URL people reach Vigil at; used in links in alerts.'),
+        publicUrl: z.url().optional().describe('URL people reach Vigil at; used in links in alerts and as the base of the OpenID Connect redirect URI.'),
+        oidc: z
+          .object({
+            issuer: z.url().describe('The identity provider\'s issuer URL (its discovery document is at <issuer>/.well-known/openid-configuration).'),
+            clientId: z.string().min(1),
+            clientSecret: z.string().min(1).describe('Use ${ENV} interpolation; never commit it.'),
+            label: z.string().default('your identity provider').describe('Shown on the sign-in button: "Sign in with <label>".'),
+            scopes: z.array(z.string()).default(['openid', 'email', 'profile']),
+            createUsers: z
+              .enum(['viewer', 'member', 'auditor'])
+              .optional()
+              .describe('Give a person the provider vouches for, with no Vigil account yet, this role (only for emails in allowedDomains). Default: only existing accounts may sign in.'),
+            allowedDomains: z.array(z.string()).default([]).describe('Email domains whose people get an account on first sign-in (with createUsers).'),
+            requireVerifiedEmail: z.boolean().default(true).describe('Refuse an ID token whose email_verified is not true.'),
+          })
+          .strict()
+          .refine((o) => !o.createUsers || o.allowedDomains.length > 0, { message: 'createUsers needs allowedDomains (the email domains whose people may get an account)', path: ['allowedDomains'] })
+          .optional()
+          .describe('Sign-in with OpenID Connect (authorization code flow with PKCE), beside local passwords. Redirect URI to register at the provider: <publicUrl>/api/v1/auth/oidc/callback.'),
       })
       .strict()
       .prefault({}),

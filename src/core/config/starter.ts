@@ -13,6 +13,11 @@ workspace:
 server:
   port: 7700
   # publicUrl: https://vigil.example.com   # used for links in alerts
+  # oidc:                                  # sign-in with your identity provider (docs/api.md)
+  #   issuer: https://acme.okta.com
+  #   clientId: 0oa1b2c3d4
+  #   clientSecret: \${VIGIL_OIDC_CLIENT_SECRET}
+  #   label: Okta
 
 # controls:
 #   paths: [controls/]     # controls as code: new controls, or overrides of library controls by id

@@ -20,6 +20,8 @@ export interface Session {
   user: User | null;
   via: 'session' | 'token' | null;
   permissions: string[];
+  /** Sign-in with OpenID Connect, when the server has it configured. */
+  oidc: { label: string; startUrl: string } | null;
 }
 
 export interface SignedIn {

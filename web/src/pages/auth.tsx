@@ -1,7 +1,7 @@
 /** Pages before the dashboard: first-run setup, accepting an invitation, signing in. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { SignedIn } from '../api/types.ts';
+import type { Session, SignedIn } from '../api/types.ts';
 import { ErrorBox } from '../components/ui.tsx';
 import { fmtTime } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
@@ -128,9 +128,13 @@ export function InvitePage({ onDone }: { onDone: () => Promise<void> }) {
   );
 }
 
-export function SignInPage({ onDone, setupRequired }: { onDone: () => Promise<void>; setupRequired: boolean }) {
+export function SignInPage({ onDone, setupRequired, oidc }: { onDone: () => Promise<void>; setupRequired: boolean; oidc: Session['oidc'] }) {
   const [form, setForm] = useState({ email: '', password: '' });
-  const [error, setError] = useState<Error>();
+  // A sign-in with the identity provider that failed comes back with its reason in the URL.
+  const [error, setError] = useState<Error | undefined>(() => {
+    const reason = new URLSearchParams(window.location.search).get('signInError');
+    return reason ? new Error(reason) : undefined;
+  });
   const [busy, setBusy] = useState(false);
   if (setupRequired) {
     return (
@@ -155,8 +159,17 @@ export function SignInPage({ onDone, setupRequired }: { onDone: () => Promise<vo
       setBusy(false);
     }
   };
+  const returnTo = `${window.location.pathname}${window.location.search.replace(/[?&]signInError=[^&]*/, '')}`;
   return (
     <Frame title="Sign in">
+      {oidc && (
+        <p>
+          <a className="button" href={`${oidc.startUrl}?returnTo=${encodeURIComponent(returnTo || '/')}`}>
+            Sign in with {oidc.label}
+          </a>
+        </p>
+      )}
+      {oidc && <p className="muted small">or with your Vigil password:</p>}
       <form className="stack" onSubmit={submit}>
         <label>
           Email
