@@ -165,7 +165,7 @@ describe('hris-csv: a malformed file is refused with the line, and nothing is co
       content: '[\n {"email": "a@example.com", "name": "A", "start_date": "2024-01-01"},\n {"email": "b@example.com" "name": "B"}\n]',
       ext: 'json',
       line: 3,
-      message: `line 3: expected ',' or '}' but found '"'`,
+      message: `line 3: expected ',' or '}' after a property value but found '"'`,
     },
     {
       name: 'a JSON value of the wrong type',

@@ -27,10 +27,18 @@ describe('parseJsonRecords', () => {
 
   it('reports a syntax error with its line, also where JSON.parse gives no position', () => {
     expect(errorOf('[\n {"a": 1},\n {"a" 2}\n]')).toMatchObject({ line: 3, reason: "expected ':' after a property name but found '2'" });
-    expect(errorOf('[\n {"a": }\n]')).toMatchObject({ line: 2, reason: "expected a value but found '}'" });
-    expect(errorOf('[\n {"a": "unterminated\n}]')).toMatchObject({ line: 2, reason: 'a line break or control character inside a string (write it as \\n)' });
-    expect(errorOf('[1,\n2,\n')).toMatchObject({ line: 3, reason: 'the file ends where a value was expected' });
-    expect(errorOf('[]\n[]')).toMatchObject({ line: 2, reason: "unexpected '[' after the end of the JSON value" });
+    expect(errorOf('[\n {"a": }\n]')).toMatchObject({ line: 2, reason: "expected a value (object, array, string, number, true, false or null) but found '}'" });
+    expect(errorOf('[\n {"a": "unterminated\n}]')).toMatchObject({ line: 2, reason: 'a line break or control character inside a string' });
+    expect(errorOf('[1,\n2,\n')).toMatchObject({ line: 3, reason: 'the file ends where a value (object, array, string, number, true, false or null) was expected (is it cut short?)' });
+    expect(errorOf('[]\n[]')).toMatchObject({ line: 2, reason: "unexpected '[' after the end of the JSON document" });
+  });
+
+  it('keeps the lines of the last "employees" when the key is given twice, as JSON.parse keeps its value', () => {
+    const text = '{"employees": [{"email": "old@x.io"}],\n "employees": [\n  {"email": "a@x.io"},\n  {"email": "b@x.io"}]}';
+    expect(parseJsonRecords(text)).toEqual([
+      { line: 3, value: { email: 'a@x.io' } },
+      { line: 4, value: { email: 'b@x.io' } },
+    ]);
   });
 
   it('refuses a document that is not a list of records', () => {

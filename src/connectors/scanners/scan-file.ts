@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { FileProblem, decodeText, malformedFile, parseJsonDocument, parseJsonLines, type JsonDocument, type JsonPath } from './json-text.ts';
+import { VigilError } from '../../lib/errors.ts';
+import { FileProblem, decodeText, parseJsonDocument, parseJsonLines, type JsonDocument, type JsonPath } from '../sdk/json-text.ts';
 import { severityRank, type FindingRow, type ScanRow, type ScannerType } from './scan-row.ts';
 
 /** A scan of one target as a format reads it, before the common rules apply. */
@@ -197,4 +198,13 @@ export function finding(f: Pick<FindingRow, 'key' | 'kind' | 'advisory' | 'sever
     firstSeenAt: f.firstSeenAt ?? null,
     requirements: f.requirements ?? [],
   };
+}
+
+/** The error every scanner format raises for a malformed file: the file and line in `where`. */
+export function malformedFile(name: string, problem: FileProblem, formatTitle: string): VigilError {
+  return new VigilError('InvalidInput', `not a valid ${formatTitle} file: line ${problem.line}: ${problem.reason}`, {
+    where: `${name}:${problem.line}`,
+    hint: `nothing from this file was stored, and earlier imports are unchanged; fix or regenerate the file (the scanner's JSON output) and import it again`,
+    details: { file: name, line: problem.line, reason: problem.reason },
+  });
 }

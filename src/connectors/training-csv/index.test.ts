@@ -90,7 +90,7 @@ describe('training-csv: completions', () => {
     { name: 'a row with an extra field', content: `${header}a@example.com,X,Y,2026-01-01\n`, line: 2, message: 'line 2: 4 fields where the header has 3 (an unquoted "," in a value?)' },
     { name: 'a header only', content: header, line: undefined, message: 'the file lists no training completions; an empty export is refused rather than read as "nobody did it"' },
     { name: 'JSON that is not a list', content: '{"completions": []}', ext: 'json', line: 1, message: 'line 1: expected a JSON list of records ([{…}, …])' },
-    { name: 'a JSON syntax error', content: '[\n {"email": "a@example.com", "course": "X", "completed_at": "2026-01-01"},\n {"email": "b@example.com" "course": "X"}\n]', ext: 'json', line: 3, message: `line 3: expected ',' or '}' but found '"'` },
+    { name: 'a JSON syntax error', content: '[\n {"email": "a@example.com", "course": "X", "completed_at": "2026-01-01"},\n {"email": "b@example.com" "course": "X"}\n]', ext: 'json', line: 3, message: `line 3: expected ',' or '}' after a property value but found '"'` },
   ];
   for (const c of cases) {
     it(`refuses a file with ${c.name}, naming the line, and collects nothing`, async () => {

@@ -58,4 +58,11 @@ describe('JSON documents with line numbers', () => {
     expect(doc.lineOf([2, 'a'])).toBe(4);
     expect(problem(() => parseJsonLines('{"a":1}\n{"a":}\n')).line).toBe(2);
   });
+
+  it('gives the line of every element of an array in one pass, nested or at the top', () => {
+    const doc = parseJsonDocument('{"a": 1,\n "list": [\n  {"x": [1,\n 2]},\n  "two",\n\n  3]}');
+    expect(doc.elementLines(['list'])).toEqual([3, 5, 7]);
+    expect(parseJsonDocument('[1,\n2,\r\n3]').elementLines([])).toEqual([1, 2, 3]);
+    expect(doc.elementLines(['missing'])).toEqual([]);
+  });
 });

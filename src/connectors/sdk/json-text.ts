@@ -1,11 +1,10 @@
 /**
- * Scanner files as text and JSON, with the line of every problem. JSON.parse says neither where a
+ * Files as text and JSON (scanner results, HR and training exports), with the line of every problem. JSON.parse says neither where a
  * value starts nor, on some errors, where the error is ("Unexpected end of JSON input"), so when
  * it fails a small validating walk over the text finds the position; and when a value has the
  * wrong shape, the same walk finds the line where that value (or its nearest ancestor) starts.
  * The walk runs only on the error path: a good file costs one JSON.parse.
  */
-import { VigilError } from '../../lib/errors.ts';
 
 export type JsonPath = readonly PropertyKey[];
 
@@ -14,6 +13,8 @@ export interface JsonDocument {
   value: unknown;
   /** 1-based line of the value at `path`, or of its deepest ancestor present in the text. */
   lineOf(path: JsonPath): number;
+  /** 1-based line of each element of the array at `path`, in one pass over the text. */
+  elementLines(path: JsonPath): number[];
 }
 
 /** A problem in a file: what is wrong and on which line. */
@@ -85,7 +86,30 @@ export function parseJsonDocument(text: string): JsonDocument {
     const at = found.error ?? { offset: text.length, reason: (e as Error).message };
     throw new FileProblem(lineAt(text, at.offset), at.reason);
   }
-  return { value, lineOf: (path) => lineAt(text, walk(text, path).offset ?? 0) };
+  return {
+    value,
+    lineOf: (path) => lineAt(text, walk(text, path).offset ?? 0),
+    elementLines: (path) => {
+      const starts: number[] = [];
+      walk(text, path, starts);
+      return linesOf(text, starts);
+    },
+  };
+}
+
+/** 1-based lines of ascending offsets, in one pass. */
+function linesOf(text: string, offsets: number[]): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let i = 0;
+  for (const offset of offsets) {
+    for (; i < offset && i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 /**
@@ -115,6 +139,7 @@ export function parseJsonLines(text: string): JsonDocument {
       const index = typeof path[0] === 'number' ? path[0] : 0;
       return lineNumbers[index] ?? lineNumbers[0]!;
     },
+    elementLines: (path) => (path.length === 0 ? [...lineNumbers] : []),
   };
 }
 
@@ -132,7 +157,11 @@ class Stop {
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-function walk(text: string, target: JsonPath | undefined): WalkResult {
+/**
+ * Walk the text. With `target`, stop at the value at that path (its offset); with `elements` too,
+ * walk on and collect the offset of each element of the array at that path instead.
+ */
+function walk(text: string, target: JsonPath | undefined, elements?: number[]): WalkResult {
   const n = text.length;
   let i = 0;
   let deepest = 0;
@@ -175,8 +204,9 @@ function walk(text: string, target: JsonPath | undefined): WalkResult {
     ws();
     if (onTarget) {
       deepest = i;
-      if (target && depth === target.length) throw new Stop({ offset: i });
+      if (target && depth === target.length && !elements) throw new Stop({ offset: i });
     }
+    const collect = elements !== undefined && onTarget && target !== undefined && depth === target.length;
     const c = text[i];
     if (c === '{') {
       i++;
@@ -215,6 +245,10 @@ function walk(text: string, target: JsonPath | undefined): WalkResult {
         return;
       }
       for (let index = 0; ; index++) {
+        if (collect) {
+          ws();
+          elements.push(i);
+        }
         value(depth + 1, onPath(depth, index, onTarget));
         ws();
         if (text[i] === ',') {
@@ -252,13 +286,4 @@ function walk(text: string, target: JsonPath | undefined): WalkResult {
     if (e instanceof Stop) return e.result.error ? e.result : { offset: e.result.offset ?? deepest };
     throw e;
   }
-}
-
-/** The error every scanner format raises for a malformed file: the file and line in `where`. */
-export function malformedFile(name: string, problem: FileProblem, formatTitle: string): VigilError {
-  return new VigilError('InvalidInput', `not a valid ${formatTitle} file: line ${problem.line}: ${problem.reason}`, {
-    where: `${name}:${problem.line}`,
-    hint: `nothing from this file was stored, and earlier imports are unchanged; fix or regenerate the file (the scanner's JSON output) and import it again`,
-    details: { file: name, line: problem.line, reason: problem.reason },
-  });
 }
