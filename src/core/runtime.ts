@@ -11,6 +11,7 @@ import { createChannels, closeChannels, createDispatcher, type Dispatcher } from
 import { startQueue, type Queue } from '../engine/queue.ts';
 import { listSources } from '../engine/sources.ts';
 import { expireEvidence, resolveWitnesses, runScheduledCheckpoint } from '../evidence/index.ts';
+import { sql } from 'drizzle-orm';
 import { addDuration } from '../lib/duration.ts';
 import type { App } from './app.ts';
 
@@ -35,6 +36,19 @@ export function nextRunAt(schedule: string | null, lastRunAt: Date | null, now: 
   return CronExpressionParser.parse(s, { currentDate: lastRunAt, tz: 'UTC' }).next().toDate();
 }
 
+/** The tables that grow with the inventory and its judgements, whose statistics the planner needs. */
+export const ANALYZED_TABLES = ['resources', 'events', 'check_results', 'evidence_records'] as const;
+const ANALYZE_EVERY = 'PT1H';
+
+/**
+ * Keep the planner's statistics current: collections insert and rewrite many rows at once, and
+ * the inventory's key lookups and the evaluator's reads pick bad plans (a sequential scan per
+ * page) on stale statistics. PostgreSQL's autovacuum gets there eventually; PGlite has none.
+ */
+export async function analyzeBigTables(db: App['db']): Promise<void> {
+  for (const table of ANALYZED_TABLES) await db.orm.execute(sql.raw(`ANALYZE ${table}`));
+}
+
 export interface Runtime {
   queue: Queue | undefined;
   dispatcher: Dispatcher | undefined;
@@ -49,6 +63,7 @@ export async function startRuntime(app: App, options: RuntimeOptions = {}): Prom
   const cfg = app.loaded.config;
   const queue = options.workers !== false || options.scheduler !== false ? await startQueue(app.db) : undefined;
 
+  let lastAnalyze: Date | null = null;
   if (queue && options.workers !== false) {
     await queue.work('collect', async (job) => {
       const { outcomes } = await app.monitor.collect(job.workspaceId, job.source);
@@ -65,6 +80,12 @@ export async function startRuntime(app: App, options: RuntimeOptions = {}): Prom
         witnesses: resolveWitnesses(cfg.evidence.witnesses, app.loaded.file ? dirname(app.loaded.file) : process.cwd()),
       });
       await expireEvidence({ db: app.db, clock: app.clock, blobs: app.evidence.blobs, log: app.evidence.log }, job.workspaceId, cfg.evidence.retention);
+      // Hourly, not every five minutes: ANALYZE samples every big table.
+      const now = app.clock.now();
+      if (!lastAnalyze || addDuration(lastAnalyze, ANALYZE_EVERY) <= now) {
+        lastAnalyze = now;
+        await analyzeBigTables(app.db);
+      }
     });
   }
 

@@ -15,18 +15,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { rowsOf, type Database } from '../db/client.ts';
 import { eventCursors } from '../db/schema/event-cursors.ts';
-import { events as eventsTable } from '../db/schema/events.ts';
 import { resourceSnapshots } from '../db/schema/resource-snapshots.ts';
 import { resources } from '../db/schema/resources.ts';
 import { sourceRuns } from '../db/schema/source-runs.ts';
 import { sources, type MissingRead, type SourceRow } from '../db/schema/sources.ts';
 import type { Clock } from '../lib/clock.ts';
-import { isVigilError, notFound } from '../lib/errors.ts';
+import { invalidInput, isVigilError, notFound } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { getConnector } from '../connectors/registry.ts';
-import { createRunContext, readEvents, readResource, type AnyConnector, type EngineRunContext, type Row } from '../connectors/sdk/index.ts';
+import { createRunContext, readEvents, readResource, type AnyConnector, type EngineRunContext, type ReadOutcome, type Row } from '../connectors/sdk/index.ts';
 import type { LogEntry } from '../connectors/sdk/log.ts';
 import { canonicalize } from '../evidence/canonical-json.ts';
 import type { BlobStore } from '../evidence/blob-store.ts';
@@ -180,8 +179,45 @@ async function collectResource(
   ctx: EngineRunContext,
   resource: AnyConnector['resources'][number],
 ): Promise<ItemOutcome> {
-  const { db, clock } = deps;
   const type = typeName(connector, resource.name);
+  try {
+    const written = await writeResourceSnapshot(deps, workspaceId, sourceName, type, resource.primaryKey, (onPage) => readResource(ctx, resource, onPage));
+    return { name: resource.name, kind: 'resource', ...written };
+  } catch (e) {
+    // Auth and connectivity failures end the whole run; anything else is this resource's error.
+    if (isVigilError(e) && (e._tag === 'AuthFailed' || e._tag === 'Unreachable')) throw e;
+    const rows = e instanceof SnapshotError ? e.rows : 0;
+    return { name: resource.name, kind: 'resource', status: 'error', rows, message: errorText(e instanceof SnapshotError ? e.cause : e) };
+  }
+}
+
+/** A failure while writing a snapshot, with how many rows were handed over before it. */
+class SnapshotError extends Error {
+  constructor(
+    readonly rows: number,
+    override readonly cause: unknown,
+  ) {
+    super(errorText(cause));
+  }
+}
+
+/**
+ * One resource type's full listing from a source, however it is read: `read` hands over the rows
+ * page by page and says whether the listing was complete. Every row goes to the snapshot's JSONL
+ * attachment; only new or changed rows (by the SHA-256 of their canonical JSON) are written to
+ * the inventory, and after a complete listing the rows it did not contain are marked deleted.
+ * Connectors reach it through `collectSource`; the benchmarks feed generated pages to
+ * `collectRows` (no HTTP) to measure the same write path at volume.
+ */
+async function writeResourceSnapshot(
+  deps: CollectDeps,
+  workspaceId: string,
+  sourceName: string,
+  type: string,
+  primaryKey: string | readonly string[],
+  read: (onPage: (rows: Row[]) => Promise<void>) => Promise<ReadOutcome>,
+): Promise<Omit<ItemOutcome, 'name' | 'kind'>> {
+  const { db, clock } = deps;
   const now = clock.now();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-snapshot-'));
   const file = join(dir, 'rows.jsonl');
@@ -191,16 +227,17 @@ async function collectResource(
   const seen = new Set<string>();
   let changed = 0;
   try {
-    const outcome = await readResource(ctx, resource, async (rows) => {
+    const outcome = await read(async (rows) => {
+      let text = '';
       const batch = rows.map((row) => {
-        const text = canonicalize(row as never);
-        const key = keyOf(row, resource.primaryKey);
-        return { key, row, text, hash: hashOf(text) };
+        const canonical = canonicalize(row as never);
+        text += `${canonical}\n`;
+        const key = keyOf(row, primaryKey);
+        seen.add(key);
+        return { key, text: canonical, hash: hashOf(canonical) };
       });
-      for (const b of batch) {
-        if (!out.write(`${b.text}\n`)) await once(out, 'drain');
-        seen.add(b.key);
-      }
+      // One write per page, not per row: a full snapshot of a large inventory is many rows.
+      if (!out.write(text)) await once(out, 'drain');
       changed += await upsertPage(db, workspaceId, sourceName, type, batch, now);
     });
     out.end();
@@ -236,8 +273,6 @@ async function collectResource(
         .where(and(eq(resources.workspaceId, workspaceId), eq(resources.source, sourceName), eq(resources.type, type), eq(resources.changedAt, now)));
     });
     return {
-      name: resource.name,
-      kind: 'resource',
       status: outcome.status,
       rows: outcome.rows,
       changed,
@@ -245,74 +280,76 @@ async function collectResource(
       ...(outcome.message ? { message: outcome.message } : {}),
     };
   } catch (e) {
-    // Auth and connectivity failures end the whole run; anything else is this resource's error.
-    if (isVigilError(e) && (e._tag === 'AuthFailed' || e._tag === 'Unreachable')) throw e;
-    return { name: resource.name, kind: 'resource', status: 'error', rows: seen.size, message: errorText(e) };
+    throw new SnapshotError(seen.size, e);
   } finally {
     out.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Insert new rows, rewrite changed ones, leave unchanged ones alone. Returns how many were written. */
+/**
+ * Write a full listing of one resource type from one source into the inventory and its snapshot
+ * evidence, from rows already in hand (the benchmarks' generated inventories: the same write path
+ * as a collection, without the provider's HTTP). The rows must already be valid for their type.
+ */
+export async function collectRows(
+  deps: CollectDeps,
+  workspaceId: string,
+  source: string,
+  type: string,
+  primaryKey: string | readonly string[],
+  pages: AsyncIterable<Row[]> | Iterable<Row[]>,
+): Promise<{ rows: number; changed: number; deleted: number }> {
+  try {
+    const written = await writeResourceSnapshot(deps, workspaceId, source, type, primaryKey, async (onPage) => {
+      let rows = 0;
+      let count = 0;
+      for await (const page of pages) {
+        rows += page.length;
+        count++;
+        await onPage(page);
+      }
+      return { status: 'complete', rows, pages: count };
+    });
+    return { rows: written.rows, changed: written.changed ?? 0, deleted: written.deleted ?? 0 };
+  } catch (e) {
+    throw e instanceof SnapshotError ? e.cause : e;
+  }
+}
+
+/**
+ * Insert new rows, rewrite changed ones, leave unchanged ones alone. Returns how many were written.
+ * Two statements per page, each with one array parameter per column rather than one parameter per
+ * value: the first sends only keys and hashes and returns the keys whose hash differs (or that are
+ * new, or were deleted); the second sends the canonical JSON of just those rows. An unchanged
+ * snapshot so costs one indexed lookup per page and writes nothing.
+ */
 async function upsertPage(
   db: Database,
   workspaceId: string,
   source: string,
   type: string,
-  batch: { key: string; row: Row; hash: string }[],
+  batch: { key: string; text: string; hash: string }[],
   now: Date,
 ): Promise<number> {
   if (!batch.length) return 0;
-  const existing = new Map(
-    (
-      await db.orm
-        .select({ key: resources.key, hash: resources.dataHash, deletedAt: resources.deletedAt })
-        .from(resources)
-        .where(
-          and(
-            eq(resources.workspaceId, workspaceId),
-            eq(resources.source, source),
-            eq(resources.type, type),
-            inArray(
-              resources.key,
-              batch.map((b) => b.key),
-            ),
-          ),
-        )
-    ).map((r) => [r.key, r]),
+  const stale = new Set(
+    rowsOf<{ key: string }>(
+      await db.orm.execute(sql`
+        SELECT p.key FROM unnest(${sql.param(batch.map((b) => b.key))}::text[], ${sql.param(batch.map((b) => b.hash))}::text[]) AS p(key, hash)
+        LEFT JOIN resources r ON r.workspace_id = ${workspaceId} AND r.source = ${source} AND r.type = ${type} AND r.key = p.key
+        WHERE r.key IS NULL OR r.data_hash <> p.hash OR r.deleted_at IS NOT NULL`),
+    ).map((r) => r.key),
   );
-  const writes = batch.filter((b) => {
-    const e = existing.get(b.key);
-    return !e || e.hash !== b.hash || e.deletedAt !== null;
-  });
+  const writes = batch.filter((b) => stale.has(b.key));
   if (!writes.length) return 0;
-  await db.orm
-    .insert(resources)
-    .values(
-      writes.map((w) => ({
-        workspaceId,
-        source,
-        type,
-        key: w.key,
-        data: w.row,
-        dataHash: w.hash,
-        firstSeenAt: now,
-        lastSeenAt: now,
-        changedAt: now,
-        deletedAt: null,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [resources.workspaceId, resources.source, resources.type, resources.key],
-      set: {
-        data: sql`excluded.data`,
-        dataHash: sql`excluded.data_hash`,
-        lastSeenAt: sql`excluded.last_seen_at`,
-        changedAt: sql`excluded.changed_at`,
-        deletedAt: sql`NULL`,
-      },
-    });
+  const at = now.toISOString();
+  await db.orm.execute(sql`
+    INSERT INTO resources (workspace_id, source, type, key, data, data_hash, first_seen_at, last_seen_at, changed_at, deleted_at)
+    SELECT ${workspaceId}, ${source}, ${type}, w.key, w.data::jsonb, w.hash, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz, NULL
+    FROM unnest(${sql.param(writes.map((w) => w.key))}::text[], ${sql.param(writes.map((w) => w.text))}::text[], ${sql.param(writes.map((w) => w.hash))}::text[]) AS w(key, data, hash)
+    ON CONFLICT (workspace_id, source, type, key) DO UPDATE SET
+      data = excluded.data, data_hash = excluded.data_hash, last_seen_at = excluded.last_seen_at, changed_at = excluded.changed_at, deleted_at = NULL`);
   return writes.length;
 }
 
@@ -339,6 +376,92 @@ async function markDeleted(db: Database, workspaceId: string, source: string, ty
   return gone.length;
 }
 
+/** A \u0000 escape in JSON text: one preceded by an even number of backslashes (none, or escaped ones). */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/** Where a page of events goes: the workspace's stream of a source, and the rows' key and time fields. */
+export interface EventTarget {
+  workspaceId: string;
+  source: string;
+  stream: string;
+  key: string;
+  time: string;
+}
+
+/**
+ * Store one page of a stream's events: the events new to the stream (de-duplicated by the
+ * provider's key, within the page and against what is stored), one `event` evidence record each,
+ * and the stream's cursor — all in one transaction, so a crash never loses or doubles a page.
+ * Returns how many events were new.
+ */
+export async function ingestEventPage(
+  deps: Pick<CollectDeps, 'db' | 'clock' | 'evidence'>,
+  target: EventTarget,
+  page: { rows: Row[]; cursor: string | null },
+): Promise<number> {
+  const { db, clock, evidence } = deps;
+  const { workspaceId, source, stream } = target;
+  const now = clock.now();
+  // One event per key: a provider may repeat an event within a page, the first is kept.
+  const byKey = new Map<string, { at: Date; row: Row }>();
+  for (const row of page.rows) {
+    const key = String(row[target.key]);
+    if (!byKey.has(key)) byKey.set(key, { at: new Date(row[target.time] as string), row });
+  }
+  const keys = [...byKey.keys()];
+  // Validated, canonicalized and hashed before the transaction, with their ids, so the events
+  // rows can name their evidence; only those the insert keeps are appended to the log.
+  const prepared = keys.length
+    ? await evidence.prepare(
+        workspaceId,
+        keys.map((key) => {
+          const e = byKey.get(key)!;
+          return { kind: 'event' as const, source, subject: `${stream}/${key}`, collectedAt: now, effectiveAt: e.at, content: e.row };
+        }),
+      )
+    : [];
+  for (const [i, p] of prepared.entries()) {
+    // jsonb (events.data) cannot hold U+0000; say which event, rather than the database's words.
+    if (NUL_ESCAPE.test(p.content)) throw invalidInput(`event ${keys[i]} contains the character U+0000, which the events table (jsonb) cannot store`, { where: `${source}: ${stream}` });
+  }
+  return db.orm.transaction(async (tx) => {
+    let added = 0;
+    if (prepared.length) {
+      // De-duplicated against what is stored by the primary key itself: the rows already there
+      // are skipped by ON CONFLICT, and RETURNING names those written. The event is the evidence
+      // content (canonical JSON), put into the parameter as is.
+      let json = '[';
+      for (let i = 0; i < prepared.length; i++) {
+        const p = prepared[i]!;
+        json += `${i ? ',' : ''}{"k":${JSON.stringify(keys[i])},"o":"${p.envelope.effectiveAt}","e":"${p.envelope.id}","d":${p.content}}`;
+      }
+      json += ']';
+      const inserted = rowsOf<{ key: string }>(
+        await tx.execute(sql`
+          INSERT INTO events (workspace_id, source, stream, key, occurred_at, collected_at, data, evidence_id)
+          SELECT ${workspaceId}, ${source}, ${stream}, k, o, ${now.toISOString()}, d, e
+          FROM json_to_recordset(${json}::json) AS x(k text, o timestamptz, e text, d jsonb)
+          ON CONFLICT DO NOTHING
+          RETURNING key`),
+      );
+      const fresh = new Set(inserted.map((r) => r.key));
+      await evidence.appendPrepared(
+        workspaceId,
+        prepared.filter((_, i) => fresh.has(keys[i]!)),
+        tx,
+      );
+      added = fresh.size;
+    }
+    if (page.cursor !== null) {
+      await tx.execute(sql`
+        INSERT INTO event_cursors (workspace_id, source, stream, cursor, updated_at)
+        VALUES (${workspaceId}, ${source}, ${stream}, ${page.cursor}, ${now.toISOString()})
+        ON CONFLICT (workspace_id, source, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at`);
+    }
+    return added;
+  });
+}
+
 async function collectEvents(
   deps: CollectDeps,
   workspaceId: string,
@@ -347,7 +470,7 @@ async function collectEvents(
   ctx: EngineRunContext,
   ev: AnyConnector['events'][number],
 ): Promise<ItemOutcome> {
-  const { db, clock } = deps;
+  const { db } = deps;
   const stream = typeName(connector, ev.name);
   const [stored] = await db.orm
     .select()
@@ -356,59 +479,7 @@ async function collectEvents(
   let added = 0;
   try {
     const outcome = await readEvents(ctx, ev, stored?.cursor ?? null, async (page) => {
-      const now = clock.now();
-      await db.orm.transaction(async (tx) => {
-        const rows = page.rows.map((row) => ({ key: String(row[ev.key]), at: new Date(row[ev.time] as string), row }));
-        // De-duplicate against what is stored: a provider may repeat the last event of a page.
-        const known = rows.length
-          ? new Set(
-              (
-                await tx
-                  .select({ key: eventsTable.key })
-                  .from(eventsTable)
-                  .where(
-                    and(
-                      eq(eventsTable.workspaceId, workspaceId),
-                      eq(eventsTable.source, sourceName),
-                      eq(eventsTable.stream, stream),
-                      inArray(
-                        eventsTable.key,
-                        rows.map((r) => r.key),
-                      ),
-                    ),
-                  )
-              ).map((r) => r.key),
-            )
-          : new Set<string>();
-        const fresh = rows.filter((r, i) => !known.has(r.key) && rows.findIndex((q) => q.key === r.key) === i);
-        if (fresh.length) {
-          const appended = await deps.evidence.append(
-            workspaceId,
-            fresh.map((r) => ({ kind: 'event' as const, source: sourceName, subject: `${stream}/${r.key}`, collectedAt: now, effectiveAt: r.at, content: r.row })),
-            tx,
-          );
-          await tx.insert(eventsTable).values(
-            fresh.map((r, i) => ({
-              workspaceId,
-              source: sourceName,
-              stream,
-              key: r.key,
-              occurredAt: r.at,
-              collectedAt: now,
-              data: r.row,
-              evidenceId: appended[i]!.id,
-            })),
-          );
-          added += fresh.length;
-        }
-        if (page.cursor !== null) {
-          const cur = { workspaceId, source: sourceName, stream, cursor: page.cursor, updatedAt: now };
-          await tx
-            .insert(eventCursors)
-            .values(cur)
-            .onConflictDoUpdate({ target: [eventCursors.workspaceId, eventCursors.source, eventCursors.stream], set: { cursor: cur.cursor, updatedAt: now } });
-        }
-      });
+      added += await ingestEventPage(deps, { workspaceId, source: sourceName, stream, key: ev.key, time: ev.time }, page);
     });
     return { name: ev.name, kind: 'events', status: outcome.status, rows: added, ...(outcome.message ? { message: outcome.message } : {}) };
   } catch (e) {

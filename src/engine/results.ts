@@ -3,9 +3,9 @@
  * the current rows: a (check, resource) whose status or reason changed gets its current row closed
  * (valid_to = now) and a new one opened; an unchanged result writes nothing; a resource that is no
  * longer in the results has its current row closed. Returns the changes, which drive findings and
- * evidence.
+ * evidence. An incremental run passes the resources it re-judged: only their rows are compared.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { checkResults, type CheckResultRow, type ResultStatus } from '../db/schema/check-results.ts';
 
@@ -27,11 +27,19 @@ export interface ResultChange {
   after: StoredResult | undefined;
 }
 
-export async function currentResults(db: Executor, workspaceId: string, checkId: string): Promise<CheckResultRow[]> {
+/** The current results of a check: all of them, or those of the given resources only. */
+export async function currentResults(db: Executor, workspaceId: string, checkId: string, only?: readonly string[]): Promise<CheckResultRow[]> {
   return db
     .select()
     .from(checkResults)
-    .where(and(eq(checkResults.workspaceId, workspaceId), eq(checkResults.checkId, checkId), isNull(checkResults.validTo)));
+    .where(
+      and(
+        eq(checkResults.workspaceId, workspaceId),
+        eq(checkResults.checkId, checkId),
+        isNull(checkResults.validTo),
+        only ? sql`${checkResults.resource} = ANY(${sql.param([...only])}::text[])` : undefined,
+      ),
+    );
 }
 
 const same = (row: CheckResultRow, r: StoredResult) =>
@@ -45,8 +53,13 @@ export async function applyResults(
   now: Date,
   /** Evidence record ids for the new states, appended by the caller in the same transaction. */
   recordChanges?: (changes: ResultChange[]) => Promise<(string | null)[]>,
+  /**
+   * An incremental run: `results` are the new states of exactly these resources; the current
+   * results of every other resource stay as they are.
+   */
+  only?: readonly string[],
 ): Promise<ResultChange[]> {
-  const current = new Map((await currentResults(db, workspaceId, checkId)).map((r) => [r.resource, r]));
+  const current = new Map((await currentResults(db, workspaceId, checkId, only)).map((r) => [r.resource, r]));
   const changes: ResultChange[] = [];
   const seen = new Set<string>();
   for (const r of results) {

@@ -57,7 +57,62 @@ export function canonicalNumber(n: number, path = ''): string {
 
 /** The canonical JSON text of a value. Throws InvalidInput on anything JSON cannot carry exactly. */
 export function canonicalize(value: unknown): string {
-  return write(value, '');
+  // The fast writer keeps no path (building one costs a string per member, most of the work on
+  // records of small members); when it refuses something, the careful writer runs again to say where.
+  const fast = writeFast(value);
+  return fast ?? write(value, '');
+}
+
+// Nothing that needs an escape or may be half of a surrogate pair: such strings are written as is.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
+const PLAIN = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
+
+/** The canonical text, or undefined when the value holds anything `write` would refuse. */
+function writeFast(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return PLAIN.test(v) ? `"${v}"` : canonicalStringOrUndefined(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          if (!(i in v)) return undefined;
+          const e = writeFast(v[i]);
+          if (e === undefined) return undefined;
+          out += i ? `,${e}` : e;
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      const keys = Object.keys(v).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const m = writeFast((v as Record<string, unknown>)[k]);
+        if (m === undefined) return undefined;
+        const name = PLAIN.test(k) ? `"${k}"` : canonicalStringOrUndefined(k);
+        if (name === undefined) return undefined;
+        out += `${i ? ',' : ''}${name}:${m}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function canonicalStringOrUndefined(s: string): string | undefined {
+  try {
+    return canonicalString(s);
+  } catch {
+    return undefined;
+  }
 }
 
 function write(v: unknown, path: string): string {

@@ -197,3 +197,21 @@ describe('evidence log', () => {
     expect(indexes).toEqual(Array.from({ length: 12 }, (_, i) => before + i));
   });
 });
+
+describe('evidence content', () => {
+  let g: EvidenceFixture;
+  beforeAll(async () => {
+    g = await createEvidenceFixture();
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it('stores content that needs escaping byte for byte as its canonical text, whose hash is the content hash', async () => {
+    const content = { s: 'quote " backslash \\ nul \u0000 unit \u001f tab \t é 😀 \u2028', n: [1.5e-7, -0, 1e21], deep: { z: null, a: [true, {}] } };
+    const [r] = await g.log.append(g.workspaceId, [{ kind: 'manual', source: 'cli', subject: 'escapes', content }]);
+    const got = await g.log.get(g.workspaceId, r!.id);
+    expect(got?.content).toBe(canonicalize(content));
+    expect(sha256(got!.content!).toString('hex')).toBe(r!.contentHash);
+  });
+});

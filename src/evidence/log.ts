@@ -107,7 +107,8 @@ export interface EvidenceLogDeps {
 
 export type EvidenceLog = ReturnType<typeof createEvidenceLog>;
 
-interface Prepared {
+/** A record validated, canonicalized and hashed, with its id, ready to append (see `prepare`). */
+export interface Prepared {
   envelope: EvidenceEnvelope;
   content: string;
   /** Bytes of attachments given as data, to restore a blob retention removed meanwhile. */
@@ -210,6 +211,19 @@ export function createEvidenceLog({ db, clock, blobs, key }: EvidenceLogDeps) {
     const prepared = await prepare(workspaceId, records);
     if (tx) return write(tx, workspaceId, prepared);
     return db.orm.transaction((t) => write(t, workspaceId, prepared));
+  }
+
+  /**
+   * Append records prepared earlier with `prepare` (e.g. to store their ids beside rows written in
+   * the same transaction first, and append only those the caller kept). Must run in `tx`, the
+   * caller's transaction, like `append` with a transaction.
+   */
+  async function appendPrepared(workspaceId: string, prepared: Prepared[], tx: Executor): Promise<AppendedRecord[]> {
+    if (prepared.length === 0) return [];
+    for (const p of prepared) {
+      if (p.envelope.workspace !== workspaceId) throw new VigilError('Internal', `record ${p.envelope.id} was prepared for workspace ${p.envelope.workspace}, not ${workspaceId}`);
+    }
+    return write(tx, workspaceId, prepared);
   }
 
   /** Hashes for a set of ranges, reading every complete subtree they need in one query. */
@@ -375,5 +389,5 @@ export function createEvidenceLog({ db, clock, blobs, key }: EvidenceLogDeps) {
     await db.orm.execute(sql`UPDATE evidence_checkpoints SET witnesses = ${JSON.stringify(deliveries)}::jsonb WHERE id = ${checkpointId}`);
   }
 
-  return { append, checkpoint, prove, consistency, get, list, head, checkpoints, latestCheckpoint, recordWitnesses };
+  return { append, prepare, appendPrepared, checkpoint, prove, consistency, get, list, head, checkpoints, latestCheckpoint, recordWitnesses };
 }

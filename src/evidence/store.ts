@@ -68,25 +68,25 @@ export async function writeHead(ex: Executor, workspaceId: string, f: Frontier, 
 
 export async function insertRecords(ex: Executor, workspaceId: string, records: RecordRow[]): Promise<void> {
   for (let i = 0; i < records.length; i += CHUNK) {
-    const json = JSON.stringify(
-      records.slice(i, i + CHUNK).map((r) => ({
-        l: r.leafIndex,
-        i: r.id,
-        k: r.kind,
-        s: r.source,
-        u: r.subject,
-        c: r.collectedAt,
-        e: r.effectiveAt,
-        h: r.contentHash,
-        t: r.content,
-        a: r.attachments,
-        f: r.leafHash,
-      })),
-    );
+    // The content is canonical JSON already, so it goes into the parameter as a JSON value, not as
+    // a string: nothing to escape here nor to unescape in the server. A `json` column of
+    // json_to_recordset is the member's text exactly as written, so the stored text is the hashed
+    // text (verification re-hashes it, and a test proves it byte for byte). PostgreSQL refuses to
+    // extract a member holding \u0000, so such rare content goes as a string instead.
+    let json = '[';
+    const end = Math.min(i + CHUNK, records.length);
+    for (let j = i; j < end; j++) {
+      const r = records[j]!;
+      json +=
+        `${j > i ? ',' : ''}{"l":${r.leafIndex},"i":${JSON.stringify(r.id)},"k":${JSON.stringify(r.kind)},"s":${JSON.stringify(r.source)},` +
+        `"u":${JSON.stringify(r.subject)},"c":"${r.collectedAt}","e":"${r.effectiveAt}","h":"${r.contentHash}","f":"${r.leafHash}",` +
+        `"a":${r.attachments.length ? JSON.stringify(r.attachments) : '[]'},${r.content.includes('\\u0000') ? `"q":${JSON.stringify(r.content)}` : `"t":${r.content}`}}`;
+    }
+    json += ']';
     await ex.execute(sql`
       INSERT INTO evidence_records (workspace_id, leaf_index, id, kind, source, subject, collected_at, effective_at, content_hash, content, attachments, leaf_hash)
-      SELECT ${workspaceId}, l, i, k, s, u, c, e, decode(h, 'hex'), t, a, decode(f, 'hex')
-      FROM json_to_recordset(${json}::json) AS x(l bigint, i text, k text, s text, u text, c timestamptz, e timestamptz, h text, t text, a jsonb, f text)`);
+      SELECT ${workspaceId}, l, i, k, s, u, c, e, decode(h, 'hex'), coalesce(q, t::text), a, decode(f, 'hex')
+      FROM json_to_recordset(${json}::json) AS x(l bigint, i text, k text, s text, u text, c timestamptz, e timestamptz, h text, t json, q text, a jsonb, f text)`);
   }
 }
 

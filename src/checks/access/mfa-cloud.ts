@@ -16,6 +16,8 @@ export const mfaCloud = defineCheck({
   controls: ['ACC-03'],
   severity: 'high',
   inputs: { resources: [AWS_CREDENTIAL_REPORT] },
+  // Each row on its own: an incremental run re-judges only the rows that changed.
+  scope: 'resource',
   params: z.object({}),
   async evaluate({ inputs }) {
     const results: CheckResult[] = [];

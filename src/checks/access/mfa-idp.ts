@@ -69,6 +69,9 @@ export const mfaIdp = defineCheck({
   controls: ['ACC-01'],
   severity: 'high',
   inputs: { resources: [OKTA_USERS, OKTA_FACTORS, GOOGLE_USERS], optional: [GOOGLE_USERS] },
+  // One result per account, from its row (and an Okta user's factors): re-judged when either changes.
+  scope: 'resource',
+  belongsTo: { [OKTA_FACTORS]: { to: OKTA_USERS, by: 'userId' } },
   params: z.object({ weakFactorTypes }),
   async evaluate({ inputs, params }) {
     const factors = mfaByUser(await readOktaFactors(inputs), params.weakFactorTypes);

@@ -16,6 +16,8 @@ export const passwordPolicy = defineCheck({
   controls: ['ACC-11'],
   severity: 'medium',
   inputs: { resources: [AWS_PASSWORD_POLICY] },
+  // Each row on its own: an incremental run re-judges only the rows that changed.
+  scope: 'resource',
   params: z.object({
     minimumLength: z.number().int().min(6).max(128).default(14).describe('Shortest password allowed.'),
     reusePrevention: z.number().int().min(0).max(24).default(24).describe('How many previous passwords may not be reused (0: no requirement).'),

@@ -25,6 +25,9 @@ export const branchProtection = defineCheck({
   controls: ['CHG-01'],
   severity: 'high',
   inputs: { resources: [REPOSITORIES, BRANCH_PROTECTIONS] },
+  // One result per repository, from its row and its protection's: re-judged when either changes.
+  scope: 'resource',
+  belongsTo: { [BRANCH_PROTECTIONS]: { to: REPOSITORIES, by: 'repository' } },
   params,
   async evaluate({ params: p, inputs }) {
     const protections = new Map((await readRows(inputs, BRANCH_PROTECTIONS, protectionRow)).map((s) => [s.row.repository, s]));

@@ -37,6 +37,8 @@ export const adminPortsOpen = defineCheck({
   controls: ['NET-01'],
   severity: 'high',
   inputs: { resources: [AWS_SECURITY_GROUPS] },
+  // Each row on its own: an incremental run re-judges only the rows that changed.
+  scope: 'resource',
   params: z.object({
     ports: z
       .array(z.number().int().min(0).max(65535))

@@ -15,6 +15,8 @@ export const rdsEncryptionBackups = defineCheck({
   controls: ['DAT-03', 'BCK-05'],
   severity: 'high',
   inputs: { resources: [AWS_RDS] },
+  // Each row on its own: an incremental run re-judges only the rows that changed.
+  scope: 'resource',
   params: z.object({
     minBackupRetentionDays: z.number().int().min(1).max(35).default(7).describe('Fewest days automated backups must be kept (RDS allows 0–35; 0 turns them off).'),
     requireDeletionProtection: z.boolean().default(false).describe('Also require deletion protection on every instance.'),

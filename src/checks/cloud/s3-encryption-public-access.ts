@@ -24,6 +24,8 @@ export const s3EncryptionPublicAccess = defineCheck({
   controls: ['DAT-01', 'DAT-02'],
   severity: 'high',
   inputs: { resources: [AWS_BUCKETS] },
+  // Each row on its own: an incremental run re-judges only the rows that changed.
+  scope: 'resource',
   params: z.object({
     approvedPublicBuckets: z
       .array(z.string())

@@ -92,10 +92,29 @@ export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
    * (ISO 8601 duration). Default P1D.
    */
   freshness?: string;
+  /**
+   * What a result depends on, which decides what an incremental evaluation re-judges:
+   * - `population` (the default, always safe): results may depend on any row, on events and on
+   *   the time; every run judges everything.
+   * - `resource`: each result is about one row of one of the check's resource types (named
+   *   `<type>/<key>`) and depends only on that row, the rows that `belongsTo` attaches to it, and
+   *   the params — not on other rows, not on events, not on `now`. A run after a collection then
+   *   re-judges only the rows written since the check's last run (and the rows their changed
+   *   `belongsTo` rows point at), keeping the current results of all others.
+   */
+  scope?: CheckScope;
+  /**
+   * With `scope: 'resource'`: input types whose rows each belong to one judged row — a row of
+   * type `to` whose key is the value of field `by` (e.g. `okta.factors` belong to `okta.users` by
+   * `userId`). A check reading such a type is judged per row of `to`, with only its own rows.
+   */
+  belongsTo?: Record<string, { to: string; by: string }>;
   /** Parameters with defaults; must accept `{}`. */
   params: P;
   evaluate(ctx: CheckContext<z.infer<P>>): Promise<CheckResult[]>;
 }
+
+export type CheckScope = 'population' | 'resource';
 
 export type AnyCheck = CheckDefinition<z.ZodType>;
 
@@ -107,9 +126,24 @@ export function defineCheck<P extends z.ZodType>(def: CheckDefinition<P>): Check
   if (!def.inputs.resources?.length && !def.inputs.events?.length) {
     throw new Error(`check ${def.id} must declare the resources or events it reads`);
   }
+  if (def.scope === 'resource') {
+    if (def.inputs.events?.length) throw new Error(`check ${def.id}: scope 'resource' judges rows on their own, so it cannot read events (${def.inputs.events.join(', ')}); use scope 'population'`);
+    const types = def.inputs.resources ?? [];
+    for (const [type, link] of Object.entries(def.belongsTo ?? {})) {
+      if (!types.includes(type)) throw new Error(`check ${def.id}: belongsTo names ${type}, which is not one of its resource inputs`);
+      if (!types.includes(link.to) || def.belongsTo![link.to]) throw new Error(`check ${def.id}: ${type} belongs to ${link.to}, which must be a resource input judged on its own`);
+    }
+  } else if (def.belongsTo) {
+    throw new Error(`check ${def.id}: belongsTo only means something with scope 'resource'`);
+  }
   const defaults = def.params.safeParse({});
   if (!defaults.success) throw new Error(`check ${def.id}: params must have a default for every field`);
   return def;
+}
+
+/** The resource types a `scope: 'resource'` check judges rows of (those not belonging to another). */
+export function subjectTypes(check: Pick<AnyCheck, 'inputs' | 'belongsTo'>): string[] {
+  return (check.inputs.resources ?? []).filter((t) => !check.belongsTo?.[t]);
 }
 
 /** Every type/stream a check reads. */

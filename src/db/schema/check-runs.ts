@@ -10,6 +10,8 @@ export const checkRuns = pgTable(
     lastRunAt: utc('last_run_at').notNull(),
     inputsVersion: text('inputs_version'),
     paramsHash: text('params_hash'),
+    /** Rows written at or after this instant are the ones the next incremental run re-judges. */
+    changesSince: utc('changes_since'),
     status: text('status').notNull(),
     error: text('error'),
   },

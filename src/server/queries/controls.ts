@@ -6,7 +6,8 @@
  * The timeline answers "was this control effective on every day of the period?" by SQL over the
  * state-change intervals of check_results: a day is failing when any of its checks failed at some
  * time that day, else stale when any was in error or stale, else no_data when any check had no
- * state that day, else passing. Days are UTC; days after "now" have no data yet.
+ * state that day, else passing. Days are UTC; days after "now" have no data yet. The database
+ * returns runs of days per (check, status), not rows per day and resource (see checkDays).
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
@@ -56,35 +57,61 @@ function dayCount(from: Date, to: Date): number {
 }
 
 export function createControlsQuery(db: Database, workspaceId: string) {
-  /** Per day and check: which statuses held at some time that day. */
+  /**
+   * Per day and check: which statuses held at some time that day. Each interval becomes a range of
+   * day numbers [d0, d1); the database folds the intervals of each (check, status) into its runs of
+   * days with at least one such interval (a running sum of +1 at d0 and −1 at d1), so the work is
+   * one pass over the intervals and the answer is a few rows per check, however many resources.
+   */
   async function checkDays(checkIds: string[], from: Date, to: Date, now: Date) {
     const n = dayCount(from, to);
-    if (!checkIds.length) return { n, rows: [] as { day: number; check: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }[] };
+    const out: { day: number; check: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }[] = [];
+    if (!checkIds.length) return { n, rows: out };
     const f = from.toISOString();
     const end = new Date(Math.min(to.getTime(), now.getTime())).toISOString();
     const list = sql.join(checkIds.map((c) => sql`${c}`), sql`, `);
-    // Each interval becomes a range of day numbers [d0, d1); DISTINCT folds the many resources
-    // whose intervals cover the same days into one row before the join with the days.
-    const rows = rowsOf<{ day: number; check_id: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }>(
+    const runs = rowsOf<{ check_id: string; status: ResultStatus; d0: number; d1: number }>(
       await db.orm.execute(sql`
         WITH iv AS (
-          SELECT DISTINCT check_id, status,
+          SELECT check_id, status,
             greatest(0, floor(extract(epoch FROM (valid_from - ${f}::timestamptz)) / 86400))::int AS d0,
             least(${n}, ceil(extract(epoch FROM (least(coalesce(valid_to, ${end}::timestamptz), ${end}::timestamptz) - ${f}::timestamptz)) / 86400))::int AS d1
           FROM check_results
           WHERE workspace_id = ${workspaceId} AND check_id IN (${list})
             AND valid_from < ${end}::timestamptz AND coalesce(valid_to, 'infinity'::timestamptz) > ${f}::timestamptz
+        ),
+        edges AS (
+          SELECT check_id, status, d0 AS day, count(*) AS delta FROM iv WHERE d1 > d0 GROUP BY 1, 2, 3
+          UNION ALL
+          SELECT check_id, status, d1, -count(*) FROM iv WHERE d1 > d0 AND d1 < ${n} GROUP BY 1, 2, 3
+        ),
+        steps AS (SELECT check_id, status, day, sum(delta) AS delta FROM edges GROUP BY 1, 2, 3),
+        runs AS (
+          SELECT check_id, status, day AS d0,
+            lead(day, 1, ${n}) OVER w AS d1,
+            sum(delta) OVER w AS active
+          FROM steps
+          WINDOW w AS (PARTITION BY check_id, status ORDER BY day)
         )
-        SELECT g.i AS day, iv.check_id,
-          bool_or(iv.status = 'fail') AS fail,
-          bool_or(iv.status IN ('error', 'stale')) AS stale,
-          bool_or(iv.status = 'pass') AS pass,
-          bool_or(iv.status = 'not_applicable') AS na
-        FROM generate_series(0, ${n - 1}) AS g(i)
-        JOIN iv ON iv.d0 <= g.i AND iv.d1 > g.i
-        GROUP BY g.i, iv.check_id`),
+        SELECT check_id, status, d0, d1 FROM runs WHERE active > 0 AND d1 > d0`),
     );
-    return { n, rows: rows.map((r) => ({ day: Number(r.day), check: r.check_id, fail: r.fail, stale: r.stale, pass: r.pass, na: r.na })) };
+    const byDay = new Map<string, { day: number; check: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }>();
+    for (const r of runs) {
+      for (let day = Number(r.d0); day < Number(r.d1); day++) {
+        const key = `${day}\u0000${r.check_id}`;
+        let row = byDay.get(key);
+        if (!row) {
+          row = { day, check: r.check_id, fail: false, stale: false, pass: false, na: false };
+          byDay.set(key, row);
+          out.push(row);
+        }
+        if (r.status === 'fail') row.fail = true;
+        else if (r.status === 'error' || r.status === 'stale') row.stale = true;
+        else if (r.status === 'pass') row.pass = true;
+        else row.na = true;
+      }
+    }
+    return { n, rows: out };
   }
 
   /** Per day, each check's status that day (no entry: no data). */

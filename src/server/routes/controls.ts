@@ -123,10 +123,10 @@ export const controlRoutes = [
     handler: async ({ ctx, params, scope }) => {
       const c = await controlOr404(ctx, params.id);
       const checks = checksByControl(ctx.app).get(c.id) ?? [];
-      const counts = await ctx.queries.results.countsByCheck(scope);
-      const catalog = loadCatalog();
-      const evidence = await ctx.queries.evidence.search({ control: { id: c.id, checks: checks.map((r) => r.check.id) }, limit: 10 }, scope);
       const ids = checks.map((r) => r.check.id);
+      const counts = await ctx.queries.results.countsByCheck(scope, ids);
+      const catalog = loadCatalog();
+      const evidence = await ctx.queries.evidence.search({ control: { id: c.id, checks: ids }, limit: 10 }, scope);
       // Failures first: the page a person opens a control for.
       const failing = await ctx.queries.results.current({ checks: ids, status: ['fail', 'error', 'stale'], limit: 100 }, scope);
       const rest = failing.items.length < 100 && !failing.nextCursor ? await ctx.queries.results.current({ checks: ids, status: ['pass', 'not_applicable'], limit: 100 - failing.items.length }, scope) : { items: [], nextCursor: null };
