@@ -19,6 +19,9 @@ import { createOwnerResolver } from './owners.ts';
 import { loadSqlChecks } from '../checks/sql/load.ts';
 import { controls } from '../db/schema/controls.ts';
 import { eq } from 'drizzle-orm';
+import { createSecretBox, type SecretBox } from './secret-box.ts';
+import { createSourceStore, type SourceStore } from './sources.ts';
+import { createChannelStore, type ChannelStore } from './channels.ts';
 
 export interface App {
   loaded: LoadedConfig;
@@ -28,6 +31,12 @@ export interface App {
   evidence: Evidence;
   alerter: Alerter;
   monitor: Monitor;
+  /** Seals and opens the secrets of sources and channels added through the API. */
+  secrets: SecretBox;
+  /** Sources added through the API (see effectiveSources in ./sources.ts for the merged list). */
+  sourceStore: SourceStore;
+  /** Alert channels added through the API (the alerter and dispatcher use them beside vigil.yaml's). */
+  channelStore: ChannelStore;
   close(): Promise<void>;
 }
 
@@ -54,7 +63,10 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
     const customChecks = loadSqlChecks(loaded.config.checks.paths, baseDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
     const evidence = openEvidence({ db, clock, dataDir: loaded.dataDir });
-    const alerter = createAlerter({ db, clock, config: loaded.config.alerts });
+    const secrets = createSecretBox({ dataDir: loaded.dataDir, env: options.env });
+    const sourceStore = createSourceStore({ db, clock, secrets });
+    const channelStore = createChannelStore({ db, clock, secrets, publicUrl: loaded.config.server.publicUrl, declared: loaded.config.alerts.channels.map((c) => c.name) });
+    const alerter = createAlerter({ db, clock, config: loaded.config.alerts, more: channelStore.routing });
     const monitor = createMonitor({
       db,
       clock,
@@ -65,9 +77,25 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
       checks: [...builtInChecks, ...customChecks],
       resolveOwner: createOwnerResolver(workspace.id, loaded.config.findings.ownerRules),
       configFile: loaded.file ?? 'vigil.yaml',
+      sourceStore,
     });
     await monitor.sync(workspace.id);
-    return { loaded, db, workspace, clock, evidence, alerter, monitor, close: () => db.close() };
+    return {
+      loaded,
+      db,
+      workspace,
+      clock,
+      evidence,
+      alerter,
+      monitor,
+      secrets,
+      sourceStore,
+      channelStore,
+      close: async () => {
+        await channelStore.close();
+        await db.close();
+      },
+    };
   } catch (e) {
     await db.close();
     throw e;

@@ -11,7 +11,7 @@ import type { AnyCheck } from '../checks/sdk/define.ts';
 import { collectSource, type CollectOptions, type CollectOutcome } from '../engine/collect.ts';
 import { evaluateChecks, type CheckRunSummary, type ResolvedCheck } from '../engine/evaluate.ts';
 import type { ResultChange } from '../engine/results.ts';
-import { syncSources, type ConnectorLookup } from '../engine/sources.ts';
+import { registerSources, validateSources, type ConnectorLookup } from '../engine/sources.ts';
 import type { BlobStore } from '../evidence/blob-store.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { VigilConfig } from './config/schema.ts';
@@ -19,6 +19,7 @@ import { resolveChecks } from './checks.ts';
 import { createFindingService, type OwnerQuery } from './findings.ts';
 import type { AlertRaiser } from './ports.ts';
 import { raiseDigests } from './digest.ts';
+import { listEffectiveSources, type SourceStore } from './sources.ts';
 
 export interface MonitorDeps {
   db: Database;
@@ -32,6 +33,8 @@ export interface MonitorDeps {
   /** Who owns a failure; default: rules in config, then nobody. */
   resolveOwner?(q: OwnerQuery, tx: Executor): Promise<string | null>;
   configFile?: string;
+  /** Sources added through the API, merged with vigil.yaml's at every sync and collection. */
+  sourceStore?: SourceStore;
 }
 
 /**
@@ -126,14 +129,24 @@ export function createMonitor(deps: MonitorDeps) {
     findings,
     checks: resolved,
 
-    /** Register the config's sources (validating each against its connector). */
-    sync: (workspaceId: string) => syncSources(db.orm, workspaceId, config.sources, { file: deps.configFile, lookup: deps.lookup }),
+    /** The sources of vigil.yaml and those added through the API, read now. */
+    sources: (workspaceId: string) => listEffectiveSources(config, deps.sourceStore, workspaceId),
 
-    /** Collect one source (or all enabled ones), then judge what changed. */
+    /** Register every source (vigil.yaml's validated against their connectors, and the stored ones). */
+    async sync(workspaceId: string) {
+      validateSources(config.sources, deps.configFile, deps.lookup);
+      return registerSources(db.orm, workspaceId, await listEffectiveSources(config, deps.sourceStore, workspaceId), deps.lookup);
+    },
+
+    /**
+     * Collect one source (or all enabled ones), then judge what changed. The list is read from the
+     * database each time, so a worker finds a source another process added.
+     */
     async collect(workspaceId: string, sourceName?: string, options: CollectOptions & { evaluate?: boolean } = {}) {
-      const list = config.sources.filter((s) => s.enabled && (!sourceName || s.name === sourceName));
+      const all = await listEffectiveSources(config, deps.sourceStore, workspaceId);
+      const list = all.filter((s) => s.enabled && (!sourceName || s.name === sourceName));
       if (sourceName && !list.length) {
-        throw notFound(`no enabled source named "${sourceName}"`, { hint: `sources: ${config.sources.map((s) => s.name).join(', ') || '(none)'}` });
+        throw notFound(`no enabled source named "${sourceName}"`, { hint: `sources: ${all.map((s) => s.name).join(', ') || '(none)'}` });
       }
       const outcomes: CollectOutcome[] = [];
       for (const s of list) {

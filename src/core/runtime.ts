@@ -65,6 +65,8 @@ export async function startRuntime(app: App, options: RuntimeOptions = {}): Prom
 
   let lastAnalyze: Date | null = null;
   if (queue && options.workers !== false) {
+    // The source is looked up at job time from vigil.yaml and the database (monitor.collect), so a
+    // worker finds a source added through the API after it started, or by another process.
     await queue.work('collect', async (job) => {
       const { outcomes } = await app.monitor.collect(job.workspaceId, job.source);
       for (const o of outcomes) log(`collected ${o.source}: ${o.status}${o.error ? ` — ${o.error}` : ''}`);
@@ -91,12 +93,15 @@ export async function startRuntime(app: App, options: RuntimeOptions = {}): Prom
 
   let dispatcher: Dispatcher | undefined;
   const channels = createChannels(cfg.alerts, { publicUrl: cfg.server.publicUrl });
-  if (options.dispatcher !== false && channels.size) {
+  // Runs even with no channel in vigil.yaml: one may be added through the API at any time, and is
+  // found by name (from the database) when its first delivery comes up.
+  if (options.dispatcher !== false) {
     dispatcher = createDispatcher({
       db: app.db,
       clock: app.clock,
       workspaceId: ws,
       channels,
+      findChannel: (name) => app.channelStore.channel(ws, name),
       onOutcome: (o) => {
         if (o.outcome !== 'sent') log(`alert ${o.kind} to ${o.channel}: ${o.outcome}${o.error ? ` — ${o.error}` : ''}`);
       },

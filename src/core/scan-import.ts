@@ -22,7 +22,10 @@ export interface ScanImportDeps {
   db: Database;
   clock: Clock;
   evidence: EvidenceLog;
-  /** The sources of vigil.yaml, so a source's `target` applies to pushed files as to its folder. */
+  /**
+   * The sources (vigil.yaml and API: `effectiveSources`), so a source's `target` applies to pushed
+   * files as to its folder. Only the chosen source's config is read.
+   */
   sources?: readonly SourceConfig[];
 }
 

@@ -1,9 +1,10 @@
 /**
- * Sources as declared in vigil.yaml, kept in the `sources` table with their health. Syncing
- * validates every source's config against its connector (so a typo fails at start, naming the
- * source) and records which resource types and event streams it provides (for staleness).
+ * Sources — declared in vigil.yaml or added through the API (src/core/sources.ts merges the two) —
+ * kept in the `sources` table with their health. Syncing validates every vigil.yaml source's
+ * config against its connector (so a typo fails at start, naming the source) and records which
+ * resource types and event streams each source provides (for staleness).
  */
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { VigilError, isVigilError } from '../lib/errors.ts';
 import type { Executor } from '../db/client.ts';
 import { sources, type SourceRow } from '../db/schema/sources.ts';
@@ -35,33 +36,42 @@ export function validateSources(list: SourceConfig[], file = 'vigil.yaml', looku
   });
 }
 
+/** What registering a source needs: no config, so a stored source registers without its secrets. */
+export type SourceEntry = Pick<SourceConfig, 'name' | 'type' | 'enabled'> & { schedule?: string | null | undefined };
+
 export async function syncSources(
   db: Executor,
   workspaceId: string,
   list: SourceConfig[],
   options: { file?: string; lookup?: ConnectorLookup } = {},
 ): Promise<SourceRow[]> {
-  const lookup = options.lookup ?? getConnector;
-  validateSources(list, options.file, lookup);
-  for (const s of list) {
-    const connector = lookup(s.type);
-    const values = {
-      workspaceId,
-      name: s.name,
-      type: s.type,
-      schedule: s.schedule ?? null,
-      enabled: s.enabled,
-      provides: providedBy(connector),
-    };
+  validateSources(list, options.file, options.lookup);
+  return registerSources(db, workspaceId, list, options.lookup);
+}
+
+/**
+ * Make `list` the sources of the workspace: insert or update each, and disable every other one —
+ * a source removed from the config (or deleted through the API) stops being collected; its
+ * history stays.
+ */
+export async function registerSources(db: Executor, workspaceId: string, list: readonly SourceEntry[], lookup: ConnectorLookup = getConnector): Promise<SourceRow[]> {
+  if (list.length) {
+    // One statement for every source: names are unique in the list (vigil.yaml refuses duplicates,
+    // stored names are a primary key, and the merge drops a stored one vigil.yaml shadows).
     await db
       .insert(sources)
-      .values(values)
+      .values(list.map((s) => ({ workspaceId, name: s.name, type: s.type, schedule: s.schedule ?? null, enabled: s.enabled, provides: providedBy(lookup(s.type)) })))
       .onConflictDoUpdate({
         target: [sources.workspaceId, sources.name],
-        set: { type: values.type, schedule: values.schedule, enabled: values.enabled, provides: values.provides, updatedAt: new Date() },
+        set: {
+          type: sql`excluded.type`,
+          schedule: sql`excluded.schedule`,
+          enabled: sql`excluded.enabled`,
+          provides: sql`excluded.provides`,
+          updatedAt: new Date(),
+        },
       });
   }
-  // A source removed from the config stops being collected; its history stays.
   const names = list.map((s) => s.name);
   await db
     .update(sources)

@@ -16,6 +16,11 @@ export interface AlerterDeps {
   db: Database;
   clock: Clock;
   config: Pick<AlertsConfig, 'channels' | 'rules' | 'digest'>;
+  /**
+   * Channels and rules defined outside vigil.yaml (added through the API), read in the caller's
+   * transaction at each alert; routing needs no secret, so they may come with secrets sealed.
+   */
+  more?: (workspaceId: string, ex: Executor) => Promise<Pick<AlertsConfig, 'channels' | 'rules'>>;
 }
 
 export interface RaisedDelivery {
@@ -32,13 +37,14 @@ export interface Alerter {
 
 export const idempotencyKey = (kind: string, key: string, channel: string) => `${kind}:${key}@${channel}`;
 
-export function createAlerter({ db, clock, config }: AlerterDeps): Alerter {
+export function createAlerter({ db, clock, config, more }: AlerterDeps): Alerter {
   return {
     async raise(workspaceId, input, tx) {
       const alert = parseAlert(input);
-      const targets = routeAlert(config, alert);
-      if (targets.length === 0) return [];
       const ex = tx ?? db.orm;
+      const extra = more ? await more(workspaceId, ex) : undefined;
+      const targets = routeAlert(extra ? { ...config, channels: [...config.channels, ...extra.channels], rules: [...config.rules, ...extra.rules] } : config, alert);
+      if (targets.length === 0) return [];
       const now = clock.now();
       const key = alertKey(alert);
       const rows = targets.map((c) => ({

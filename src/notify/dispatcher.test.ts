@@ -186,7 +186,7 @@ describe(`dispatching the outbox (${testDbKind()})`, () => {
     const id = await t.raise('fnd_gone');
     const d = createDispatcher({ db, clock: t.clock, workspaceId: t.ws, channels: new Map() });
     expect((await d.runOnce()).failed).toBe(1);
-    expect((await t.repo.get(id))!.lastError).toBe('InvalidConfig: channel "hook" is no longer in alerts.channels');
+    expect((await t.repo.get(id))!.lastError).toBe('InvalidConfig: channel "hook" is no longer defined (in alerts.channels or through the API)');
   });
 
   it('requeues a failed delivery from attempt 1 when asked', async () => {

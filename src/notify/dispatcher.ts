@@ -23,6 +23,12 @@ export interface DispatcherDeps {
   workspaceId: string;
   /** By name, as alerts.channels declares them (see createChannels). */
   channels: ReadonlyMap<string, Channel>;
+  /**
+   * Channels defined at run time (added through the API), found by name when `channels` has none
+   * of that name; undefined when no such channel exists. A throw (its secrets cannot be opened) is
+   * retried like a failed send.
+   */
+  findChannel?: (name: string) => Promise<Channel | undefined>;
   /** Rows claimed per round (default 20). */
   batchSize?: number;
   /** Sends in flight at once (default 4). */
@@ -122,9 +128,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { ...base, outcome, ...(error ? { error } : {}), ...(next ? { nextAttemptAt: next } : {}) };
     };
 
-    const channel = channels.get(row.channel);
+    let channel = channels.get(row.channel);
+    if (!channel && deps.findChannel) {
+      try {
+        channel = await deps.findChannel(row.channel);
+      } catch (e) {
+        const error = describeFailure(e);
+        if (row.attempts >= maxAttempts) return finish('dead', `${error} (gave up after ${row.attempts} attempts)`);
+        return finish('retry', error, new Date(clock.now().getTime() + backoff(row.attempts)));
+      }
+    }
     if (!channel) {
-      return finish('failed', `InvalidConfig: channel "${row.channel}" is no longer in alerts.channels`);
+      return finish('failed', `InvalidConfig: channel "${row.channel}" is no longer defined (in alerts.channels or through the API)`);
     }
     let alert;
     try {

@@ -42,6 +42,21 @@ async function freshSession(role: UserRole): Promise<Credential> {
   return { kind: 'session', cookie: s.token, csrf: s.csrfToken };
 }
 
+/** A source added through the API, for the routes that change or delete one. */
+async function storedSource(): Promise<string> {
+  const name = `stored-${++counter}`;
+  // Stored only: the routes under test sync the sources themselves.
+  await t.app.sourceStore.add(t.app.workspace.id, { name, type: 'hris-csv', config: { path: `${t.dir}/people.csv` } });
+  return name;
+}
+
+/** An alert channel added through the API, for the routes that change or delete one. */
+async function storedChannel(): Promise<string> {
+  const name = `chat-${++counter}`;
+  await t.app.channelStore.add(t.app.workspace.id, { config: { name, type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/y' }, rules: [] });
+  return name;
+}
+
 function uploadForm(): FormData {
   const f = new FormData();
   f.set('control', 'TST-01');
@@ -129,7 +144,9 @@ const matrix: Record<string, Entry> = {
   'POST /api/v1/findings/bulk': { allow: WORK, req: () => ({ path: '/api/v1/findings/bulk', body: { ids: [s.mine], action: 'assign', owner: 'member@example.com' } }) },
   // sources and connectors
   'GET /api/v1/sources': { allow: OPS, req: get('/api/v1/sources') },
-  'POST /api/v1/sources': { allow: ADMIN, status: 501, req: () => ({ path: '/api/v1/sources', body: { name: 'people2', type: 'hris-csv', config: { path: `${t.dir}/people.csv` } } }) },
+  'POST /api/v1/sources': { allow: ADMIN, status: 201, req: () => ({ path: '/api/v1/sources', body: { name: `people-${++counter}`, type: 'hris-csv', config: { path: `${t.dir}/people.csv` } } }) },
+  'PATCH /api/v1/sources/:name': { allow: ADMIN, req: async () => ({ path: `/api/v1/sources/${await storedSource()}`, body: { schedule: 'PT2H' } }) },
+  'DELETE /api/v1/sources/:name': { allow: ADMIN, req: async () => ({ path: `/api/v1/sources/${await storedSource()}` }) },
   'GET /api/v1/sources/:name': { allow: OPS, req: get('/api/v1/sources/idp') },
   'POST /api/v1/sources/:name/test': { allow: ADMIN, req: () => ({ path: '/api/v1/sources/hr/test' }) },
   'POST /api/v1/sources/:name/collect': { allow: ADMIN, req: () => ({ path: '/api/v1/sources/hr/collect' }) },
@@ -159,6 +176,13 @@ const matrix: Record<string, Entry> = {
   'GET /api/v1/frameworks/:id': { allow: ALL, req: get('/api/v1/frameworks/nist-800-171') },
   'GET /api/v1/frameworks/:id/coverage': { allow: ALL, req: get('/api/v1/frameworks/soc2/coverage') },
   'GET /api/v1/alerts/channels': { allow: OPS, req: get('/api/v1/alerts/channels') },
+  'POST /api/v1/alerts/channels': {
+    allow: ADMIN,
+    status: 201,
+    req: () => ({ path: '/api/v1/alerts/channels', body: { config: { name: `hook-${++counter}`, type: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' }, rules: [{ kinds: ['source.failing'] }] } }),
+  },
+  'PATCH /api/v1/alerts/channels/:name': { allow: ADMIN, req: async () => ({ path: `/api/v1/alerts/channels/${await storedChannel()}`, body: { rules: [{ kinds: ['digest'] }] } }) },
+  'DELETE /api/v1/alerts/channels/:name': { allow: ADMIN, req: async () => ({ path: `/api/v1/alerts/channels/${await storedChannel()}` }) },
   'GET /api/v1/alerts/deliveries': { allow: OPS, req: get('/api/v1/alerts/deliveries') },
   'GET /api/v1/settings': { allow: ALL, req: get('/api/v1/settings') },
   'GET /api/v1/events': { allow: OPS, req: get('/api/v1/events') },
@@ -209,7 +233,9 @@ describe('the role matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route × every role, many of them real changes: this grows with the API, and a loaded
+    // machine (CI, two cores) needs more than the default 30 s for it.
+  }, 120_000);
 
   it('asks for sign-in on every route but the public ones', async () => {
     const failures: string[] = [];

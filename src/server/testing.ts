@@ -15,6 +15,9 @@ import type { App } from '../core/app.ts';
 import type { UserRole } from '../core/accounts.ts';
 import { configSchema, type VigilConfig } from '../core/config/schema.ts';
 import { createMonitor } from '../core/monitor.ts';
+import { createSecretBox } from '../core/secret-box.ts';
+import { createSourceStore } from '../core/sources.ts';
+import { createChannelStore } from '../core/channels.ts';
 import { createOwnerResolver } from '../core/owners.ts';
 import { createWorkspaceRepo } from '../db/repositories/workspaces.ts';
 import { controls } from '../db/schema/controls.ts';
@@ -105,7 +108,11 @@ async function composeApp(config: VigilConfig, dataDir: string, clock: Clock): P
   const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
   const custom = loadSqlChecks(config.checks.paths, dataDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
   const evidence = openEvidence({ db, clock, dataDir });
-  const alerter = createAlerter({ db, clock, config: config.alerts });
+  // A key file in the test's own data folder: VIGIL_SECRET_KEY from the environment is ignored.
+  const secrets = createSecretBox({ dataDir, env: {} });
+  const sourceStore = createSourceStore({ db, clock, secrets });
+  const channelStore = createChannelStore({ db, clock, secrets, publicUrl: config.server.publicUrl, declared: config.alerts.channels.map((c) => c.name) });
+  const alerter = createAlerter({ db, clock, config: config.alerts, more: channelStore.routing });
   const monitor = createMonitor({
     db,
     clock,
@@ -115,10 +122,26 @@ async function composeApp(config: VigilConfig, dataDir: string, clock: Clock): P
     config,
     checks: [...builtInChecks, ...custom],
     resolveOwner: createOwnerResolver(workspace.id, config.findings.ownerRules),
+    sourceStore,
   });
   await monitor.sync(workspace.id);
   const loaded = { config, file: undefined, dataDir, databaseUrl: undefined };
-  return { loaded, db, workspace, clock, evidence, alerter, monitor, close: () => db.close() };
+  return {
+    loaded,
+    db,
+    workspace,
+    clock,
+    evidence,
+    alerter,
+    monitor,
+    secrets,
+    sourceStore,
+    channelStore,
+    close: async () => {
+      await channelStore.close();
+      await db.close();
+    },
+  };
 }
 
 export const roles: UserRole[] = ['admin', 'member', 'auditor', 'viewer'];

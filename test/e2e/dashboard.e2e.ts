@@ -139,7 +139,7 @@ describe('the dashboard', () => {
     await page.getByText(/^Ed25519 signature by vigil\.evidence\//).waitFor();
   });
 
-  it('adds a source from its connector’s schema and tests the connection', async () => {
+  it('adds a source from its connector’s schema, tests the connection, and sees it listed and collected', async () => {
     const okta = (await (await admin.request.get(`${vigil.url}/api/v1/sources/okta`)).json()) as { config: { baseUrl: string; token: string } };
     // The existing source's secret is masked; its base URL is not.
     expect(okta.config.token).not.toBe(DEMO_OKTA_TOKEN);
@@ -159,11 +159,38 @@ describe('the dashboard', () => {
     await form.getByRole('button', { name: 'Test connection' }).click();
     await form.getByText(/^Connection works/).waitFor();
     await form.getByRole('button', { name: 'Add source' }).click();
-    const entry = form.getByLabel('vigil.yaml entry');
-    await entry.waitFor();
-    const yaml = (await entry.textContent())!;
-    expect(yaml).toContain('name: okta-eu');
-    expect(yaml).not.toContain(DEMO_OKTA_TOKEN);
+    await page.getByRole('status').getByText('Source “okta-eu” added').waitFor();
+    // Listed with the others, stored with its secret encrypted and shown masked.
+    const card = page.getByRole('region', { name: /^okta-eu/ });
+    await card.getByText('added here').waitFor();
+    const stored = (await (await admin.request.get(`${vigil.url}/api/v1/sources/okta-eu`)).json()) as { origin: string; config: { token: string } };
+    expect(stored).toMatchObject({ origin: 'api', config: { token: '[REDACTED]' } });
+    expect(await page.content()).not.toContain(DEMO_OKTA_TOKEN);
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await card.getByText(/^Connection works/).waitFor();
+    await card.getByRole('button', { name: 'Collect now' }).click();
+    await card.getByText('healthy', { exact: true }).waitFor({ timeout: 60_000 });
+  });
+
+  it('changes a source added from the dashboard, keeping its secret, and removes it keeping its history', async () => {
+    const card = page.getByRole('region', { name: /^okta-eu/ });
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = card.getByRole('form', { name: 'Edit okta-eu' });
+    expect(await edit.getByLabel(/^token/).inputValue()).toBe('');
+    await edit.getByLabel(/^Schedule/).fill('PT2H');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    const changed = (await (await admin.request.get(`${vigil.url}/api/v1/sources/okta-eu`)).json()) as { schedule: string };
+    expect(changed.schedule).toBe('PT2H');
+    // The token was left empty, so the stored one still works.
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await card.getByText(/^Connection works/).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Remove' }).click();
+    await card.getByText('removed: its history is kept').waitFor();
+    const gone = (await (await admin.request.get(`${vigil.url}/api/v1/sources/okta-eu`)).json()) as { enabled: boolean; origin: string | null; lastSuccessAt: string | null };
+    expect(gone).toMatchObject({ enabled: false, origin: null });
+    expect(gone.lastSuccessAt).not.toBeNull();
   });
 
   it('lets an invited auditor read the audit period but change nothing', async () => {

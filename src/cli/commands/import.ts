@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { scannerTypes } from '../../connectors/scanners/index.ts';
 import { importScan, resolveScanSource, type ImportScanResult } from '../../core/scan-import.ts';
+import { effectiveSources } from '../../core/sources.ts';
 import { VigilError, exitCodeFor, isVigilError } from '../../lib/errors.ts';
 import { optionsOf, withApp } from '../context.ts';
 import { resolveUserPath, setExitCode } from '../io.ts';
@@ -46,7 +47,7 @@ export function register(program: Command): void {
     .action(async (files: string[], _opts, cmd: Command) => {
       const opts = optionsOf<ImportOptions>(cmd);
       await withApp(opts, async (app) => {
-        const deps = { db: app.db, clock: app.clock, evidence: app.evidence.log, sources: app.loaded.config.sources };
+        const deps = { db: app.db, clock: app.clock, evidence: app.evidence.log, sources: await effectiveSources(app, app.workspace.id) };
         // A wrong type or a missing source is wrong for every file: say so once.
         const source = await resolveScanSource(app.db, app.workspace.id, opts.type, opts.source);
         const outcomes: FileOutcome[] = [];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { getConnector } from '../../connectors/registry.ts';
 import { createRunContext, redactConfig, runTestConnection } from '../../connectors/sdk/index.ts';
+import { effectiveSources } from '../../core/sources.ts';
 import { listSources } from '../../engine/sources.ts';
 import { notFound } from '../../lib/errors.ts';
 import { optionsOf, withApp } from '../context.ts';
@@ -12,18 +13,24 @@ const ago = (d: Date | null, now: Date) => {
   return m < 60 ? `${m} min ago` : m < 2880 ? `${Math.round(m / 60)} h ago` : `${Math.round(m / 1440)} d ago`;
 };
 
+/** Where a source is defined; a source no longer defined is listed for its history. */
+const fromLabel = (origin: 'config' | 'api' | null) => (origin === 'config' ? 'vigil.yaml' : origin === 'api' ? 'api' : 'removed');
+
 export function register(program: Command): void {
   const sources = program
     .command('sources')
-    .description('the configured sources and their health: last success, last error, what they could not read')
+    .description('the sources (vigil.yaml and added through the API) and their health: last success, last error, what they could not read')
     .action(async (_args, cmd: Command) => {
       const opts = optionsOf(cmd);
       await withApp(opts, async (app) => {
         const rows = await listSources(app.db.orm, app.workspace.id);
+        const defined = await effectiveSources(app, app.workspace.id);
+        const originOf = (name: string) => defined.find((d) => d.name === name)?.origin ?? null;
         const now = app.clock.now();
         const data = rows.map((s) => ({
           name: s.name,
           type: s.type,
+          origin: originOf(s.name),
           enabled: s.enabled,
           status: s.status,
           schedule: s.schedule,
@@ -35,10 +42,10 @@ export function register(program: Command): void {
           provides: s.provides,
         }));
         emit(opts, data, () => {
-          if (!rows.length) return 'no sources configured: add some to vigil.yaml (see `vigil init`)';
+          if (!rows.length) return 'no sources configured: add some to vigil.yaml (see `vigil init`) or from the dashboard';
           const t = table(
-            ['NAME', 'TYPE', 'STATUS', 'LAST SUCCESS', 'LAST ERROR'],
-            rows.map((s) => [s.name, s.type, s.enabled ? s.status : 'disabled', ago(s.lastSuccessAt, now), s.lastError ?? '']),
+            ['NAME', 'TYPE', 'FROM', 'STATUS', 'LAST SUCCESS', 'LAST ERROR'],
+            rows.map((s) => [s.name, s.type, fromLabel(originOf(s.name)), s.enabled ? s.status : 'disabled', ago(s.lastSuccessAt, now), s.lastError ?? '']),
           );
           const gaps = rows.flatMap((s) => s.missing.map((m) => `  ${s.name}: could not read ${m.what} (${m.kind}): ${m.message}`));
           return gaps.length ? `${t}\n\nnot read:\n${gaps.join('\n')}` : t;
@@ -52,9 +59,10 @@ export function register(program: Command): void {
     .action(async (name: string, _o, cmd: Command) => {
       const opts = optionsOf(cmd);
       await withApp(opts, async (app) => {
-        const source = app.loaded.config.sources.find((s) => s.name === name);
+        const all = await effectiveSources(app, app.workspace.id);
+        const source = all.find((s) => s.name === name);
         if (!source) {
-          throw notFound(`no source named "${name}"`, { hint: `sources: ${app.loaded.config.sources.map((s) => s.name).join(', ') || '(none)'}` });
+          throw notFound(`no source named "${name}"`, { hint: `sources: ${all.map((s) => s.name).join(', ') || '(none)'}` });
         }
         const connector = getConnector(source.type);
         const ctx = createRunContext({ connector, config: source.config, clock: app.clock, where: `source ${name}` });

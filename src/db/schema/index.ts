@@ -31,3 +31,5 @@ export * from './account-links.ts';
 export * from './sign-in-attempts.ts';
 export * from './audit-periods.ts';
 export * from './audit-period-auditors.ts';
+export * from './source-configs.ts';
+export * from './alert-channel-configs.ts';

@@ -1,44 +1,43 @@
 /**
- * Alert channels and routing as configured in vigil.yaml (read-only here; secrets masked), and the
- * outbox of deliveries with their status, so an alert that could not be sent is visible.
+ * Alert channels and routing: those of vigil.yaml (read-only here) and those added, changed and
+ * deleted here (stored with their secrets encrypted, each with its own rules); secrets are always
+ * masked. And the outbox of deliveries with their status, so an alert that could not be sent is
+ * visible.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AlertChannelConfig } from '../../core/config/schema.ts';
+import { assertNotDeclared, channelView, storedRuleSchema, type StoredChannel } from '../../core/channels.ts';
+import { alertKindSchema, severitySchema } from '../../core/config/schema.ts';
 import { REDACTED } from '../../connectors/sdk/index.ts';
 import { deliveryStatuses, outboxDeliveries } from '../../db/schema/outbox-deliveries.ts';
-import { invalidInput } from '../../lib/errors.ts';
+import { invalidInput, notFound } from '../../lib/errors.ts';
+import type { ServerContext } from '../context.ts';
 import { defineRoute } from '../http/route.ts';
 import { csvEnum, cursorParam, decodeCursor, encodeCursor, isoTime, limitParam, page } from '../http/schemas.ts';
 
-/** A URL safe to show: no user info, no query string (tokens hide in both). */
-function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}${u.search ? `?${REDACTED}` : ''}`;
-  } catch {
-    return REDACTED;
-  }
+/** A stored channel as shown: from its sealed settings, every secret masked without opening it. */
+function storedJson(c: StoredChannel): Record<string, unknown> {
+  const view = channelView(c.sealed);
+  // A sealed webhook URL cannot be shortened without the key: show the URL masked whole.
+  if (c.type === 'webhook') view.url = REDACTED;
+  return { ...view, origin: 'api', rules: c.rules };
 }
 
-function channelJson(ch: AlertChannelConfig): Record<string, unknown> {
-  switch (ch.type) {
-    case 'webhook':
-      return { name: ch.name, type: ch.type, url: maskUrl(ch.url), secret: REDACTED, timeoutMs: ch.timeoutMs };
-    case 'slack':
-      // The incoming-webhook URL is itself the credential.
-      return { name: ch.name, type: ch.type, url: REDACTED, timeoutMs: ch.timeoutMs };
-    case 'email':
-      return {
-        name: ch.name,
-        type: ch.type,
-        to: ch.to,
-        toOwner: ch.toOwner,
-        from: ch.from,
-        smtp: { host: ch.smtp.host, port: ch.smtp.port, secure: ch.smtp.secure, user: ch.smtp.user ?? null, password: ch.smtp.password ? REDACTED : null },
-        timeoutMs: ch.timeoutMs,
-      };
+const ruleSchema = z.object({
+  kinds: z.array(alertKindSchema).min(1).describe('Alert kinds this channel receives.'),
+  minSeverity: severitySchema.optional().describe('Only findings at or above this severity.'),
+  owners: z.array(z.string().min(1)).optional().describe('Only alerts about things these owners own.'),
+});
+
+const channelOut = z.record(z.string(), z.unknown()).describe('name, type, origin (config | api), the channel’s settings, and for an API channel its rules; secrets are "[REDACTED]".');
+
+async function storedOr404(ctx: ServerContext, name: string): Promise<StoredChannel> {
+  const c = await ctx.app.channelStore.get(ctx.workspaceId, name);
+  if (!c) {
+    assertNotDeclared(ctx.app.loaded.config.alerts, name);
+    throw notFound(`no alert channel named "${name}" was added through the API`);
   }
+  return c;
 }
 
 const cursorSchema = z.object({ t: z.string(), id: z.string() });
@@ -53,14 +52,83 @@ export const alertRoutes = [
     tag,
     access: 'read:operations',
     response: z.object({
-      channels: z.array(z.record(z.string(), z.unknown()).describe('name, type and the channel’s settings; secrets are "[REDACTED]".')),
-      rules: z.array(z.object({ channel: z.string(), kinds: z.array(z.string()), minSeverity: z.string().optional(), owners: z.array(z.string()).optional() })),
+      channels: z.array(channelOut),
+      rules: z
+        .array(z.object({ channel: z.string(), kinds: z.array(z.string()), minSeverity: z.string().optional(), owners: z.array(z.string()).optional() }))
+        .describe('Every rule in force: those of vigil.yaml, then those of the channels added through the API.'),
       digest: z.object({ schedule: z.string(), channel: z.string() }).nullable(),
       slaAtRisk: z.number(),
     }),
     handler: async ({ ctx }) => {
       const a = ctx.app.loaded.config.alerts;
-      return { channels: a.channels.map(channelJson), rules: a.rules, digest: a.digest ?? null, slaAtRisk: a.slaAtRisk };
+      const stored = await ctx.app.channelStore.list(ctx.workspaceId);
+      return {
+        channels: [...a.channels.map((c) => ({ ...channelView(c), origin: 'config' })), ...stored.map(storedJson)],
+        rules: [...a.rules, ...stored.flatMap((c) => c.rules.map((r) => ({ channel: c.name, ...r })))],
+        digest: a.digest ?? null,
+        slaAtRisk: a.slaAtRisk,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/alerts/channels',
+    operationId: 'addAlertChannel',
+    summary: 'Add an alert channel (webhook, Slack or email) with the rules saying which alerts it receives',
+    description:
+      '`config` is a channel as in vigil.yaml alerts.channels (name, type and its settings; 400 naming the field on error; 409 when vigil.yaml or an earlier call uses the name). Its secrets (webhook URL and secret, Slack URL, SMTP password) are encrypted at rest and never shown again. `rules` say which alerts go to it, as alerts.rules without `channel`.',
+    tag,
+    access: 'admin',
+    status: 201,
+    body: z.object({ config: z.record(z.string(), z.unknown()), rules: z.array(ruleSchema).default([]) }),
+    response: channelOut,
+    audit: ({ body, result }) => {
+      const r = result as { name: string; type: string };
+      return { action: 'alert_channel.create', subject: `alert-channel/${r.name}`, details: { type: r.type, rules: body.rules } };
+    },
+    handler: async ({ ctx, c, body, principal }) => {
+      const rules = body.rules.map((r) => storedRuleSchema.parse(r));
+      const added = await ctx.app.channelStore.add(ctx.workspaceId, { config: body.config, rules }, { reserved: ctx.app.loaded.config.alerts.channels.map((x) => x.name), actor: principal.user.id });
+      return c.json(storedJson(added), 201);
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/alerts/channels/:name',
+    operationId: 'updateAlertChannel',
+    summary: 'Change an alert channel added through the API (its settings or rules); a vigil.yaml channel answers 409',
+    description: '`config` replaces the settings (name and type stay); a secret left out, or sent as the masked value shown, keeps the stored one. `rules` replaces the rules.',
+    tag,
+    access: 'admin',
+    params: z.object({ name: z.string() }),
+    body: z.object({ config: z.record(z.string(), z.unknown()).optional(), rules: z.array(ruleSchema).optional() }),
+    response: channelOut,
+    audit: ({ params, body }) => ({
+      action: 'alert_channel.update',
+      subject: `alert-channel/${params.name}`,
+      details: { ...(body.config ? { configFields: Object.keys(body.config) } : {}), ...(body.rules ? { rules: body.rules } : {}) },
+    }),
+    handler: async ({ ctx, params, body }) => {
+      await storedOr404(ctx, params.name);
+      const updated = await ctx.app.channelStore.update(ctx.workspaceId, params.name, { config: body.config, rules: body.rules?.map((r) => storedRuleSchema.parse(r)) });
+      return storedJson(updated);
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/alerts/channels/:name',
+    operationId: 'deleteAlertChannel',
+    summary: 'Delete an alert channel added through the API',
+    description: 'Its deliveries stay in the outbox history; one still pending when it is deleted ends as failed ("no longer defined"). A vigil.yaml channel answers 409.',
+    tag,
+    access: 'admin',
+    params: z.object({ name: z.string() }),
+    response: z.object({ deleted: z.literal(true), name: z.string() }),
+    audit: ({ params }) => ({ action: 'alert_channel.delete', subject: `alert-channel/${params.name}` }),
+    handler: async ({ ctx, params }) => {
+      await storedOr404(ctx, params.name);
+      await ctx.app.channelStore.remove(ctx.workspaceId, params.name);
+      return { deleted: true as const, name: params.name };
     },
   }),
   defineRoute({

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { scannerTypes } from '../../connectors/scanners/index.ts';
 import { importScan } from '../../core/scan-import.ts';
+import { effectiveSources } from '../../core/sources.ts';
 import { defineRoute } from '../http/route.ts';
 import { isoTime } from '../http/schemas.ts';
 
@@ -45,7 +46,7 @@ export const importRoutes = [
     handler: async ({ ctx, body }) => {
       const { app } = ctx;
       const r = await importScan(
-        { db: app.db, clock: app.clock, evidence: app.evidence.log, sources: app.loaded.config.sources },
+        { db: app.db, clock: app.clock, evidence: app.evidence.log, sources: await effectiveSources(app, ctx.workspaceId) },
         ctx.workspaceId,
         body.type,
         new Uint8Array(await body.file.arrayBuffer()),

@@ -1,15 +1,16 @@
 /**
  * Sources and connectors: health (last success, last error, what could not be read), the config
  * in force with secrets masked, testing a source's connection, collecting now, and each
- * connector's config as JSON Schema for the add-source form. Adding a source through the API is
- * not supported yet (501): the form validates and tests a config here and gets the vigil.yaml
- * entry to add, with secrets as ${ENV} references.
+ * connector's config as JSON Schema for the add-source form. Sources come from vigil.yaml
+ * (`origin: config`, changed only there) or are added, changed and deleted here (`origin: api`,
+ * stored with their secrets encrypted); every reader sees both (src/core/sources.ts).
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { connectors, getConnector } from '../../connectors/registry.ts';
-import { configJsonSchema, createRunContext, redactConfig, REDACTED, runTestConnection, type AnyConnector } from '../../connectors/sdk/index.ts';
+import { configJsonSchema, createRunContext, redactConfig, runTestConnection, type AnyConnector } from '../../connectors/sdk/index.ts';
+import { sourceSchema as sourceConfigSchema } from '../../core/config/schema.ts';
+import { effectiveSources, type EffectiveSource } from '../../core/sources.ts';
 import { sourceRuns } from '../../db/schema/source-runs.ts';
 import type { SourceRow } from '../../db/schema/sources.ts';
 import { listSources } from '../../engine/sources.ts';
@@ -34,11 +35,15 @@ const sourceSchema = z.object({
   lastErrorTag: z.string().nullable(),
   missing: z.array(missingSchema).describe('What the last run could not read, and why.'),
   provides: z.array(z.string()),
+  origin: z
+    .enum(['config', 'api'])
+    .nullable()
+    .describe('Where the source is defined: vigil.yaml (config) or added through the API (api); null for one no longer defined, kept for its history.'),
 });
 
 const titleOf = (type: string) => connectors.find((c) => c.id === type)?.title ?? type;
 
-const sourceJson = (s: SourceRow): z.input<typeof sourceSchema> => ({
+const sourceJson = (s: SourceRow, defined: readonly EffectiveSource[]): z.input<typeof sourceSchema> => ({
   name: s.name,
   type: s.type,
   title: titleOf(s.type),
@@ -52,6 +57,7 @@ const sourceJson = (s: SourceRow): z.input<typeof sourceSchema> => ({
   lastErrorTag: s.lastErrorTag,
   missing: s.missing,
   provides: s.provides,
+  origin: defined.find((d) => d.name === s.name)?.origin ?? null,
 });
 
 const connectorSchema = z.object({
@@ -78,29 +84,53 @@ function connectorOr404(type: string): AnyConnector {
   return c;
 }
 
-function sourceConfig(ctx: ServerContext, name: string) {
-  const s = ctx.app.loaded.config.sources.find((x) => x.name === name);
-  if (!s) throw notFound(`no source named "${name}" in vigil.yaml`, { hint: `sources: ${ctx.app.loaded.config.sources.map((x) => x.name).join(', ') || '(none)'}` });
+/** A defined source (vigil.yaml or stored), read now. */
+async function definedSource(ctx: ServerContext, name: string): Promise<EffectiveSource> {
+  const all = await effectiveSources(ctx.app, ctx.workspaceId);
+  const s = all.find((x) => x.name === name);
+  if (!s) throw notFound(`no source named "${name}"`, { hint: `sources: ${all.map((x) => x.name).join(', ') || '(none)'}` });
   return s;
 }
 
-/** The vigil.yaml entry for a config, each secret replaced by an ${ENV} reference to set instead. */
-function yamlEntry(connector: AnyConnector, name: string, config: Record<string, unknown>, schedule?: string) {
-  const env: string[] = [];
-  const walk = (v: unknown, path: string[]): unknown => {
-    if (v === REDACTED) {
-      const variable = ['VIGIL', name, ...path].join('_').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-      env.push(variable);
-      return `\${${variable}}`;
-    }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, String(i)]));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
-    return v;
+const runSchema = z.object({ id: z.string(), startedAt: isoTime(), finishedAt: isoTime().nullable(), status: z.string(), error: z.string().nullable(), stats: z.record(z.string(), z.number()) });
+const sourceDetail = sourceSchema.extend({
+  config: z.record(z.string(), z.unknown()).nullable().describe('The config in force, every secret "[REDACTED]"; null for a source no longer defined.'),
+  runs: z.array(runSchema),
+});
+
+/** One source: health, masked config, recent runs. */
+async function detail(ctx: ServerContext, name: string): Promise<z.input<typeof sourceDetail>> {
+  const s = (await listSources(ctx.app.db.orm, ctx.workspaceId)).find((x) => x.name === name);
+  if (!s) throw notFound(`no source named "${name}"`);
+  const defined = await effectiveSources(ctx.app, ctx.workspaceId);
+  const d = defined.find((x) => x.name === s.name);
+  const config =
+    d?.origin === 'config'
+      ? (redactConfig(getConnector(d.type), d.config) as Record<string, unknown>)
+      : d?.origin === 'api'
+        ? ((await ctx.app.sourceStore.maskedConfig(ctx.workspaceId, d.name)) ?? null)
+        : null;
+  const runs = await ctx.app.db.orm
+    .select()
+    .from(sourceRuns)
+    .where(and(eq(sourceRuns.workspaceId, ctx.workspaceId), eq(sourceRuns.source, s.name)))
+    .orderBy(desc(sourceRuns.startedAt))
+    .limit(20);
+  return {
+    ...sourceJson(s, defined),
+    config,
+    runs: runs.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, status: r.status, error: r.error, stats: r.stats })),
   };
-  const masked = walk(redactConfig(connector, config), []) as Record<string, unknown>;
-  const entry = { name, type: connector.id, ...(schedule ? { schedule } : {}), config: masked };
-  return { yaml: stringify({ sources: [entry] }), env };
 }
+
+/** Refuse to change a vigil.yaml source here. */
+function notDeclared(ctx: ServerContext, name: string): void {
+  if (ctx.app.loaded.config.sources.some((x) => x.name === name)) {
+    throw conflict(`source "${name}" is declared in vigil.yaml: edit vigil.yaml to change it`, { where: 'path.name', hint: 'only sources added through the API are changed here' });
+  }
+}
+
+const httpSchema = sourceConfigSchema.shape.http.unwrap();
 
 const testResult = z.object({
   ok: z.literal(true),
@@ -128,40 +158,86 @@ export const sourceRoutes = [
     tag,
     access: 'read:operations',
     response: z.array(sourceSchema),
-    handler: async ({ ctx }) => (await listSources(ctx.app.db.orm, ctx.workspaceId)).map(sourceJson),
+    handler: async ({ ctx }) => {
+      const defined = await effectiveSources(ctx.app, ctx.workspaceId);
+      return (await listSources(ctx.app.db.orm, ctx.workspaceId)).map((s) => sourceJson(s, defined));
+    },
   }),
   defineRoute({
     method: 'post',
     path: '/api/v1/sources',
     operationId: 'addSource',
-    summary: 'Not supported yet (501): validates the source and answers with the vigil.yaml entry to add',
+    summary: 'Add a source: validated against its connector, stored with its secrets encrypted, collected on its schedule',
     description:
-      'Sources are declared in vigil.yaml for now, with secrets as ${ENV} references. This validates name, type and config against the connector (400 with the field on error), then answers 501 with `yaml` (the entry) and `env` (the variables to set).',
+      'Validates name, type, schedule and config against the connector (400 naming the field on error); 409 when vigil.yaml or an earlier API call already defines the name. Secret fields are encrypted at rest (AES-256-GCM) and never shown again: the answer is the new source with its config masked. Collection starts on its schedule (or POST /api/v1/sources/:name/collect). A name used by a deleted source continues its history.',
     tag,
     access: 'admin',
-    safe: true,
+    status: 201,
     body: z.object({
-      name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'a lower-case name of letters, digits, - and _'),
-      type: z.string(),
-      schedule: z.string().optional(),
+      name: sourceConfigSchema.shape.name,
+      type: z.string().min(1),
+      schedule: z.string().min(1).optional().describe('An ISO 8601 duration (PT1H) or a cron expression; default PT1H.'),
+      enabled: z.boolean().default(true),
       config: z.record(z.string(), z.unknown()).default({}),
+      http: httpSchema.optional(),
     }),
-    raw: { mediaType: 'application/json', description: '501 with { error: "NotImplemented", message, hint, yaml, env }.' },
-    handler: async ({ ctx, c, body }) => {
-      const connector = connectorOr404(body.type);
-      const config = createRunContext({ connector, config: body.config, clock: ctx.app.clock, where: 'body.config' }).config as Record<string, unknown>;
-      if (ctx.app.loaded.config.sources.some((s) => s.name === body.name)) throw conflict(`a source named "${body.name}" already exists`, { where: 'body.name' });
-      const { yaml, env } = yamlEntry(connector, body.name, config, body.schedule);
-      return c.json(
-        {
-          error: 'NotImplemented',
-          message: 'adding a source through the API is not supported yet: sources are declared in vigil.yaml',
-          hint: `add this entry under sources: in vigil.yaml, set ${env.length ? env.join(', ') : 'no variables'} in the environment, and restart Vigil`,
-          yaml,
-          env,
-        },
-        501,
-      );
+    response: sourceDetail,
+    audit: ({ body }) => ({ action: 'source.create', subject: `source/${body.name}`, details: { type: body.type, schedule: body.schedule ?? null, enabled: body.enabled } }),
+    handler: async ({ ctx, c, body, principal }) => {
+      await ctx.app.sourceStore.add(ctx.workspaceId, body, { reserved: ctx.app.loaded.config.sources.map((s) => s.name), actor: principal.user.id });
+      await ctx.app.monitor.sync(ctx.workspaceId);
+      return c.json(await detail(ctx, body.name), 201);
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/sources/:name',
+    operationId: 'updateSource',
+    summary: 'Change a source added through the API (schedule, enabled, config); a vigil.yaml source answers 409',
+    description:
+      '`config` replaces the config, validated again; a secret field left out, or sent as "[REDACTED]" (the masked value), keeps the stored secret; a secret sent as null is removed.',
+    tag,
+    access: 'admin',
+    params: z.object({ name: z.string() }),
+    body: z.object({
+      schedule: z.string().min(1).nullable().optional().describe('null returns to the default (PT1H).'),
+      enabled: z.boolean().optional(),
+      config: z.record(z.string(), z.unknown()).optional(),
+      http: httpSchema.nullable().optional(),
+    }),
+    response: sourceDetail,
+    audit: ({ params, body }) => ({
+      action: 'source.update',
+      subject: `source/${params.name}`,
+      details: { changed: Object.keys(body).filter((k) => (body as Record<string, unknown>)[k] !== undefined), ...(body.config ? { configFields: Object.keys(body.config) } : {}) },
+    }),
+    handler: async ({ ctx, params, body }) => {
+      notDeclared(ctx, params.name);
+      await ctx.app.sourceStore.update(ctx.workspaceId, params.name, body);
+      await ctx.app.monitor.sync(ctx.workspaceId);
+      return detail(ctx, params.name);
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/v1/sources/:name',
+    operationId: 'deleteSource',
+    summary: 'Delete a source added through the API; what it collected stays',
+    description:
+      'The source stops being collected and its stored config and secrets are deleted. Its history stays: resources, events, runs and evidence remain, and GET /api/v1/sources lists it disabled with origin null. A vigil.yaml source answers 409 (remove it from the file).',
+    tag,
+    access: 'admin',
+    params: z.object({ name: z.string() }),
+    response: z.object({ deleted: z.literal(true), name: z.string() }),
+    audit: ({ params }) => ({ action: 'source.delete', subject: `source/${params.name}` }),
+    handler: async ({ ctx, params }) => {
+      const removed = await ctx.app.sourceStore.remove(ctx.workspaceId, params.name);
+      if (!removed) {
+        notDeclared(ctx, params.name);
+        throw notFound(`no source named "${params.name}" was added through the API`);
+      }
+      await ctx.app.monitor.sync(ctx.workspaceId);
+      return { deleted: true as const, name: params.name };
     },
   }),
   defineRoute({
@@ -172,26 +248,8 @@ export const sourceRoutes = [
     tag,
     access: 'read:operations',
     params: z.object({ name: z.string() }),
-    response: sourceSchema.extend({
-      config: z.record(z.string(), z.unknown()).nullable().describe('As in vigil.yaml, secrets masked; null for a source no longer in the file.'),
-      runs: z.array(z.object({ id: z.string(), startedAt: isoTime(), finishedAt: isoTime().nullable(), status: z.string(), error: z.string().nullable(), stats: z.record(z.string(), z.number()) })),
-    }),
-    handler: async ({ ctx, params }) => {
-      const s = (await listSources(ctx.app.db.orm, ctx.workspaceId)).find((x) => x.name === params.name);
-      if (!s) throw notFound(`no source named "${params.name}"`);
-      const declared = ctx.app.loaded.config.sources.find((x) => x.name === s.name);
-      const runs = await ctx.app.db.orm
-        .select()
-        .from(sourceRuns)
-        .where(and(eq(sourceRuns.workspaceId, ctx.workspaceId), eq(sourceRuns.source, s.name)))
-        .orderBy(desc(sourceRuns.startedAt))
-        .limit(20);
-      return {
-        ...sourceJson(s),
-        config: declared ? (redactConfig(getConnector(declared.type), declared.config) as Record<string, unknown>) : null,
-        runs: runs.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, status: r.status, error: r.error, stats: r.stats })),
-      };
-    },
+    response: sourceDetail,
+    handler: async ({ ctx, params }) => detail(ctx, params.name),
   }),
   defineRoute({
     method: 'post',
@@ -204,7 +262,7 @@ export const sourceRoutes = [
     response: testResult,
     audit: ({ params }) => ({ action: 'source.test', subject: `source/${params.name}` }),
     handler: async ({ ctx, params }) => {
-      const s = sourceConfig(ctx, params.name);
+      const s = await definedSource(ctx, params.name);
       const connector = getConnector(s.type);
       const run = createRunContext({ connector, config: s.config, clock: ctx.app.clock, where: `source ${s.name}` });
       const info = await runTestConnection(run);
@@ -223,8 +281,8 @@ export const sourceRoutes = [
     response: z.object({ started: z.literal(true), source: z.string() }),
     audit: ({ params }) => ({ action: 'source.collect', subject: `source/${params.name}` }),
     handler: async ({ ctx, params }) => {
-      const s = sourceConfig(ctx, params.name);
-      if (!s.enabled) throw conflict(`source "${s.name}" is disabled in vigil.yaml`);
+      const s = await definedSource(ctx, params.name);
+      if (!s.enabled) throw conflict(`source "${s.name}" is disabled${s.origin === 'config' ? ' in vigil.yaml' : ''}`, { hint: s.origin === 'api' ? `enable it: PATCH /api/v1/sources/${s.name} {"enabled": true}` : 'set enabled: true in vigil.yaml' });
       const key = `${ctx.workspaceId}/${s.name}`;
       if (running.has(key)) throw conflict(`a collection of "${s.name}" started from the API is still running`);
       running.set(

@@ -11,7 +11,7 @@ export class ApiError extends Error {
     message: string,
     readonly where?: string,
     readonly hint?: string,
-    /** The whole error body, for routes that answer an error with more (e.g. 501 with a vigil.yaml entry). */
+    /** The whole error body, for routes that answer an error with more than message, where and hint. */
     readonly body?: unknown,
   ) {
     super(message);

@@ -150,4 +150,6 @@ export interface Source {
   lastErrorTag: string | null;
   missing: { what: string; message: string; kind: 'permission' | 'not_applicable' | 'error' }[];
   provides: string[];
+  /** vigil.yaml (config) or added through the API (api); null for a source no longer defined. */
+  origin: 'config' | 'api' | null;
 }

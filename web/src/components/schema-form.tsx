@@ -1,7 +1,8 @@
 /**
  * A form generated from a connector's config JSON Schema (zod → JSON Schema on the server): one
  * field per property, descriptions as help text, secrets (x-secret / writeOnly) as password fields
- * that are never echoed back. Empty fields are left out so the connector's defaults apply.
+ * that are never echoed back. Empty fields are left out so the connector's defaults apply. When
+ * editing a stored config (`storedSecrets`), an empty secret field keeps the stored secret.
  */
 import { useId } from 'react';
 
@@ -23,7 +24,23 @@ export type Values = Record<string, unknown>;
 
 const typeOf = (s: JsonSchema): string => (Array.isArray(s.type) ? (s.type.find((t) => t !== 'null') ?? 'string') : (s.type ?? (s.anyOf ? typeOf(s.anyOf[0]!) : 'string')));
 
-function Field({ name, schema, required, value, onChange, path }: { name: string; schema: JsonSchema; required: boolean; value: unknown; onChange: (v: unknown) => void; path: string }) {
+function Field({
+  name,
+  schema,
+  required,
+  value,
+  onChange,
+  path,
+  storedSecrets,
+}: {
+  name: string;
+  schema: JsonSchema;
+  required: boolean;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  path: string;
+  storedSecrets: boolean;
+}) {
   const id = useId();
   const type = typeOf(schema);
   const secret = schema['x-secret'] === true || schema.writeOnly === true;
@@ -37,7 +54,7 @@ function Field({ name, schema, required, value, onChange, path }: { name: string
     <>
       {name}
       {required ? <span aria-hidden="true"> *</span> : <span className="field-help"> (optional)</span>}
-      {secret && <span className="field-help"> · secret: stored masked, never shown again</span>}
+      {secret && <span className="field-help"> · secret: {storedSecrets ? 'leave empty to keep the stored one' : 'stored masked, never shown again'}</span>}
     </>
   );
   if (type === 'object' && schema.properties) {
@@ -46,7 +63,7 @@ function Field({ name, schema, required, value, onChange, path }: { name: string
         <legend>
           <strong>{name}</strong> {help}
         </legend>
-        <SchemaFields schema={schema} values={(value as Values) ?? {}} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} path={path} />
+        <SchemaFields schema={schema} values={(value as Values) ?? {}} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} path={path} storedSecrets={storedSecrets} />
       </fieldset>
     );
   }
@@ -109,9 +126,9 @@ function Field({ name, schema, required, value, onChange, path }: { name: string
         name={path}
         type={secret ? 'password' : numeric ? 'number' : schema.format === 'uri' ? 'url' : 'text'}
         autoComplete={secret ? 'new-password' : 'off'}
-        required={required && schema.default === undefined}
+        required={required && schema.default === undefined && !(secret && storedSecrets)}
         value={value === undefined ? '' : String(value)}
-        placeholder={schema.default !== undefined && typeof schema.default !== 'object' ? String(schema.default) : undefined}
+        placeholder={secret && storedSecrets ? 'stored (unchanged)' : schema.default !== undefined && typeof schema.default !== 'object' ? String(schema.default) : undefined}
         onChange={(e) => onChange(e.target.value === '' ? undefined : numeric ? Number(e.target.value) : e.target.value)}
       />
       {help}
@@ -119,7 +136,20 @@ function Field({ name, schema, required, value, onChange, path }: { name: string
   );
 }
 
-export function SchemaFields({ schema, values, onChange, path = '' }: { schema: JsonSchema; values: Values; onChange: (v: Values) => void; path?: string }) {
+export function SchemaFields({
+  schema,
+  values,
+  onChange,
+  path = '',
+  storedSecrets = false,
+}: {
+  schema: JsonSchema;
+  values: Values;
+  onChange: (v: Values) => void;
+  path?: string;
+  /** Editing a stored config: secret fields are optional, and empty keeps the stored secret. */
+  storedSecrets?: boolean;
+}) {
   const required = new Set(schema.required ?? []);
   const entries = Object.entries(schema.properties ?? {}).sort(([a], [b]) => Number(required.has(b)) - Number(required.has(a)));
   return (
@@ -131,6 +161,7 @@ export function SchemaFields({ schema, values, onChange, path = '' }: { schema: 
           path={path ? `${path}.${k}` : k}
           schema={s}
           required={required.has(k)}
+          storedSecrets={storedSecrets}
           value={values[k]}
           onChange={(v) => {
             const next = { ...values };

@@ -213,12 +213,139 @@ interface Channels {
   digest: { schedule: string; channel: string } | null;
 }
 
-function AlertChannels() {
+const ALERT_KINDS = ['finding.opened', 'finding.reopened', 'finding.sla_at_risk', 'finding.sla_breached', 'source.failing', 'source.recovered', 'mute.expiring'] as const;
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+type ChannelType = 'webhook' | 'slack' | 'email';
+
+/** Add a channel: its settings by type (secrets as password fields) and which alerts it receives. */
+function AddChannel({ onAdded }: { onAdded: () => void }) {
+  const [type, setType] = useState<ChannelType>('webhook');
+  const [f, setF] = useState({ name: '', url: '', secret: '', to: '', from: '', host: '', port: '', user: '', password: '' });
+  const [kinds, setKinds] = useState<string[]>(['finding.opened', 'source.failing']);
+  const [minSeverity, setMinSeverity] = useState('');
+  const [error, setError] = useState<Error>();
+  const field = (k: keyof typeof f) => ({ value: f[k], onChange: (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value }) });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    const config =
+      type === 'webhook'
+        ? { name: f.name, type, url: f.url, secret: f.secret }
+        : type === 'slack'
+          ? { name: f.name, type, url: f.url }
+          : {
+              name: f.name,
+              type,
+              to: f.to.split(/[\s,]+/).filter(Boolean),
+              from: f.from,
+              smtp: { host: f.host, ...(f.port ? { port: Number(f.port) } : {}), ...(f.user ? { user: f.user } : {}), ...(f.password ? { password: f.password } : {}) },
+            };
+    try {
+      await api.post('/api/v1/alerts/channels', { config, rules: kinds.length ? [{ kinds, ...(minSeverity ? { minSeverity } : {}) }] : [] });
+      setF({ name: '', url: '', secret: '', to: '', from: '', host: '', port: '', user: '', password: '' });
+      onAdded();
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  return (
+    <form className="stack" onSubmit={submit} aria-label="Add an alert channel" style={{ marginTop: '0.75rem' }}>
+      <h3>Add a channel</h3>
+      <label>
+        Type
+        <select value={type} onChange={(e) => setType(e.target.value as ChannelType)}>
+          <option value="webhook">webhook (signed JSON)</option>
+          <option value="slack">Slack incoming webhook</option>
+          <option value="email">email (SMTP)</option>
+        </select>
+      </label>
+      <label>
+        Name <span className="field-help">Lower case, digits, - and _.</span>
+        <input required pattern="[a-z0-9][a-z0-9_\-]*" {...field('name')} />
+      </label>
+      {type !== 'email' && (
+        <label>
+          URL <span className="field-help">{type === 'slack' ? 'The incoming-webhook URL Slack gave you (a secret).' : 'Where each alert is POSTed.'}</span>
+          <input required type={type === 'slack' ? 'password' : 'url'} autoComplete="new-password" {...field('url')} />
+        </label>
+      )}
+      {type === 'webhook' && (
+        <label>
+          Signing secret <span className="field-help">At least 16 characters, shared with the receiver (Vigil-Signature).</span>
+          <input required type="password" autoComplete="new-password" minLength={16} {...field('secret')} />
+        </label>
+      )}
+      {type === 'email' && (
+        <>
+          <label>
+            To <span className="field-help">Addresses, separated by commas.</span>
+            <input required {...field('to')} />
+          </label>
+          <label>
+            From
+            <input required placeholder="Vigil <vigil@example.com>" {...field('from')} />
+          </label>
+          <label>
+            SMTP host
+            <input required {...field('host')} />
+          </label>
+          <label>
+            SMTP port <span className="field-help">(optional; default 587)</span>
+            <input type="number" {...field('port')} />
+          </label>
+          <label>
+            SMTP user <span className="field-help">(optional)</span>
+            <input autoComplete="off" {...field('user')} />
+          </label>
+          <label>
+            SMTP password <span className="field-help">(optional; stored encrypted)</span>
+            <input type="password" autoComplete="new-password" {...field('password')} />
+          </label>
+        </>
+      )}
+      <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
+        <legend>Alerts it receives</legend>
+        {ALERT_KINDS.map((k) => (
+          <label key={k} className="inline">
+            <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} /> {k}
+          </label>
+        ))}
+        <label>
+          Findings at or above
+          <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value)}>
+            <option value="">any severity</option>
+            {SEVERITIES.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+      <div className="actions">
+        <button type="submit">Add channel</button>
+      </div>
+      {error && <ErrorBox error={error} />}
+    </form>
+  );
+}
+
+function AlertChannels({ admin }: { admin: boolean }) {
   const state = useApi<Channels>('/api/v1/alerts/channels');
+  const [error, setError] = useState<Error>();
+  const remove = async (name: string) => {
+    if (!window.confirm(`Remove the alert channel "${name}"? Alerts stop going to it.`)) return;
+    try {
+      await api.del(`/api/v1/alerts/channels/${encodeURIComponent(name)}`);
+      state.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
   return (
     <section className="card" aria-labelledby="al-h">
       <h2 id="al-h">Alert channels</h2>
-      <p className="small muted">Configured in vigil.yaml (alerts); secrets are masked.</p>
+      <p className="small muted">From vigil.yaml (alerts), or added here with their secrets stored encrypted; secrets are always masked.</p>
       <Async state={state} what="alert channels">
         {(a) =>
           a.channels.length ? (
@@ -226,8 +353,19 @@ function AlertChannels() {
               <ul className="steps">
                 {a.channels.map((c) => (
                   <li key={String(c.name)}>
-                    <strong>{String(c.name)}</strong> <Badge value="info" label={String(c.type)} />
-                    <div className="small mono muted">{Object.entries(c).filter(([k]) => !['name', 'type'].includes(k)).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}</div>
+                    <strong>{String(c.name)}</strong> <Badge value="info" label={String(c.type)} />{' '}
+                    <span className="small muted">{c.origin === 'api' ? 'added here' : 'vigil.yaml'}</span>
+                    {admin && c.origin === 'api' && (
+                      <button className="link" onClick={() => void remove(String(c.name))} aria-label={`Remove ${String(c.name)}`}>
+                        Remove
+                      </button>
+                    )}
+                    <div className="small mono muted">
+                      {Object.entries(c)
+                        .filter(([k]) => !['name', 'type', 'origin', 'rules'].includes(k))
+                        .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                        .join(' · ')}
+                    </div>
                   </li>
                 ))}
               </ul>
@@ -242,10 +380,12 @@ function AlertChannels() {
               </ul>
             </>
           ) : (
-            <Empty title="No alert channels">Add a webhook, Slack or email channel under alerts: in vigil.yaml.</Empty>
+            <Empty title="No alert channels">{admin ? 'Add a webhook, Slack or email channel below, or under alerts: in vigil.yaml.' : 'An admin adds alert channels.'}</Empty>
           )
         }
       </Async>
+      {error && <ErrorBox error={error} />}
+      {admin && <AddChannel onAdded={state.reload} />}
     </section>
   );
 }
@@ -327,7 +467,7 @@ export function SettingsPage() {
         {admin && <Users onChange={() => setUsersVersion((v) => v + 1)} />}
         {audits && <AuditPeriods usersVersion={usersVersion} />}
         <Tokens />
-        {ops && <AlertChannels />}
+        {ops && <AlertChannels admin={admin} />}
         <SlasAndParams />
       </div>
     </>
