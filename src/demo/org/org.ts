@@ -10,6 +10,7 @@
 import { DAY_MS, HOUR_MS } from '../../lib/clock.ts';
 import { createRng } from './rng.ts';
 import { departments, firstNames, lastNames, repoNames } from './names.ts';
+import { plantedSecurityAlerts } from './security-alerts.ts';
 
 export const DEMO_DOMAIN = 'demo-corp.example';
 
@@ -82,7 +83,18 @@ export type Planted =
   | { kind: 'provisioned-too-early'; email: string; created: Date; startDate: Date }
   | { kind: 'pr-without-independent-approval'; repo: string; number: number }
   | { kind: 'pr-merged-with-failing-checks'; repo: string; number: number }
-  | { kind: 'branch-unprotected'; repo: string };
+  | { kind: 'branch-unprotected'; repo: string }
+  | {
+      kind: 'vulnerability-alert-past-sla';
+      tool: 'dependabot' | 'code-scanning';
+      repo: string;
+      severity: 'critical' | 'high' | 'medium' | 'low';
+      createdAt: Date;
+      dueAt: Date;
+      fixedAt: Date | null;
+      /** A dismissal that does not close it (e.g. "won't fix"), if any. */
+      dismissedAs: string | null;
+    };
 
 export interface DemoOrg {
   anchor: Date;
@@ -257,6 +269,8 @@ export function createDemoOrg(options: { anchor: Date; seed?: number }): DemoOrg
         : { requiredReviews: 1, dismissStale: true, allowForcePushes: false, enforceAdmins: true, requiredChecks: ['ci'] },
   }));
   planted.push({ kind: 'branch-unprotected', repo: 'legacy-scripts' });
+  // GitHub security alerts past their remediation SLA (security-alerts.ts; no random draw).
+  planted.push(...plantedSecurityAlerts({ anchor, people }));
 
   const pullRequests: PullRequest[] = [];
   const numbers = new Map<string, number>();
@@ -352,6 +366,9 @@ export function plantedBy(org: DemoOrg, t: Date): Planted[] {
       case 'pr-without-independent-approval':
       case 'pr-merged-with-failing-checks':
         return org.pullRequests.some((p) => p.repo === f.repo && p.number === f.number && p.mergedAt <= t);
+      case 'vulnerability-alert-past-sla':
+        // A failure once past due (the check fails strictly after the due moment), and in the 365-day period.
+        return f.dueAt < t && (!f.fixedAt || f.fixedAt.getTime() >= t.getTime() - 365 * DAY_MS);
       default:
         return true;
     }

@@ -5,13 +5,15 @@
  * security alerts and the audit log. Nothing after `now` exists yet.
  *
  * Extras the org model does not hold are derived here: commit shas (hashes of the pull request),
- * the squash-merge history of each default branch, two outside collaborators, Dependabot and code
- * scanning alerts that are always fixed within two days (so no vulnerability SLA is ever missed:
- * the demo plants no failure there), and audit events for memberships and repositories.
+ * the squash-merge history of each default branch, two outside collaborators, routine Dependabot and
+ * code scanning alerts that are always fixed within two days — beside them the alerts the org plants
+ * (src/demo/org/security-alerts.ts: past their SLA, fixed late, dismissed) — and audit events for
+ * memberships and repositories.
  */
 import { createHash } from 'node:crypto';
 import { DAY_MS, HOUR_MS } from '../../lib/clock.ts';
-import type { DemoOrg, PullRequest, Repo } from '../org/org.ts';
+import type { DemoOrg, Planted, PullRequest, Repo } from '../org/org.ts';
+import { securityAlertPlan, type DemoAlertPlan } from '../org/security-alerts.ts';
 
 export const DEMO_GITHUB_ORG = 'demo-corp';
 export const DEMO_GITHUB_ORG_ID = 4_200_001;
@@ -85,29 +87,58 @@ export interface GhAlert {
   repo: string;
   number: number;
   createdAt: Date;
-  fixedAt: Date;
+  /** When it is fixed; null: never. */
+  fixedAt: Date | null;
+  dismissed: DemoAlertPlan['dismissed'];
   severity: 'critical' | 'high' | 'medium' | 'low';
   /** Index into the advisory or rule lists below. */
   kind: number;
+  /** One of the org's planted alerts (security-alerts.ts), not a routine one. */
+  planted: boolean;
 }
 
 const severities = ['high', 'medium', 'critical', 'low'] as const;
 
-function alerts(org: DemoOrg, everyDays: number, fixHours: number, offsetDays: number): GhAlert[] {
-  const out: GhAlert[] = [];
+/** Routine alerts every so often per scanned repository, each fixed within hours, and the planted ones; numbered per repository in order of creation. */
+function alerts(org: DemoOrg, tool: DemoAlertPlan['tool'], everyDays: number, fixHours: number, offsetDays: number): GhAlert[] {
+  const out: Omit<GhAlert, 'number'>[] = [];
   org.repos.forEach((repo, i) => {
     if (!repo.protection) return; // the legacy scripts repository is not scanned
     let n = 0;
     for (let t = org.periodStart.getTime() + (offsetDays + i * 7) * DAY_MS; t < org.horizon.getTime(); t += everyDays * DAY_MS) {
       n++;
-      out.push({ repo: repo.name, number: n, createdAt: new Date(t + 10 * HOUR_MS), fixedAt: new Date(t + (10 + fixHours) * HOUR_MS), severity: severities[(n + i) % 4]!, kind: (n + i) % 3 });
+      out.push({ repo: repo.name, createdAt: new Date(t + 10 * HOUR_MS), fixedAt: new Date(t + (10 + fixHours) * HOUR_MS), dismissed: null, severity: severities[(n + i) % 4]!, kind: (n + i) % 3, planted: false });
     }
   });
-  return out;
+  for (const a of securityAlertPlan(org)) {
+    if (a.tool === tool) out.push({ repo: a.repo, createdAt: a.createdAt, fixedAt: a.fixedAt, dismissed: a.dismissed, severity: a.severity, kind: a.kind, planted: true });
+  }
+  out.sort((a, b) => a.repo.localeCompare(b.repo) || a.createdAt.getTime() - b.createdAt.getTime());
+  const numbers = new Map<string, number>();
+  return out.map((a) => {
+    const number = (numbers.get(a.repo) ?? 0) + 1;
+    numbers.set(a.repo, number);
+    return { ...a, number };
+  });
 }
 
-export const dependabotAlerts = (org: DemoOrg) => alerts(org, 45, 40, 3);
-export const codeScanningAlerts = (org: DemoOrg) => alerts(org, 90, 20, 11);
+export const dependabotAlerts = (org: DemoOrg) => alerts(org, 'dependabot', 45, 40, 3);
+export const codeScanningAlerts = (org: DemoOrg) => alerts(org, 'code-scanning', 90, 20, 11);
+
+/** An alert's state at `now`, as GitHub would show it. */
+export function alertStateAt(a: GhAlert, now: Date): { state: 'open' | 'fixed' | 'dismissed'; fixedAt: Date | null; dismissed: GhAlert['dismissed'] } {
+  if (a.fixedAt && a.fixedAt <= now) return { state: 'fixed', fixedAt: a.fixedAt, dismissed: null };
+  if (a.dismissed && a.dismissed.at <= now) return { state: 'dismissed', fixedAt: null, dismissed: a.dismissed };
+  return { state: 'open', fixedAt: null, dismissed: null };
+}
+
+/** The result a planted alert failure shows as in vulnerability.remediation-sla (the demo's GitHub source is named `github`). */
+export function plantedAlertResource(org: DemoOrg, f: Extract<Planted, { kind: 'vulnerability-alert-past-sla' }>): string {
+  const list = f.tool === 'dependabot' ? dependabotAlerts(org) : codeScanningAlerts(org);
+  const a = list.find((x) => x.planted && x.repo === f.repo && x.createdAt.getTime() === f.createdAt.getTime());
+  if (!a) throw new Error(`the planted ${f.tool} alert of ${f.repo} created ${f.createdAt.toISOString()} is not in the GitHub model`);
+  return `vulnerabilities/github/${fullName(a.repo)}/${f.tool}/${a.number}`;
+}
 
 export const advisories = [
   { ghsa: 'GHSA-8f4m-hccc-8qph', cve: 'CVE-2021-20191', pkg: 'ansible', ecosystem: 'pip', manifest: 'requirements.txt', summary: 'Insertion of Sensitive Information into Log File in ansible' },

@@ -4,7 +4,9 @@ import { github } from '../../connectors/github/index.ts';
 import { createRunContext, readEvents, readResource, type Row } from '../../connectors/sdk/index.ts';
 import { createDemoOrg, plantedBy, type DemoOrg } from '../org/org.ts';
 import { startDemoServer, type DemoServer } from '../server.ts';
+import { securityAlertPlan } from '../org/security-alerts.ts';
 import { githubProvider } from './github.ts';
+import * as gh from './github-model.ts';
 
 const anchor = new Date('2026-11-26T00:00:00Z');
 const now = new Date(anchor.getTime() + 14 * HOUR_MS);
@@ -88,12 +90,30 @@ describe('the demo GitHub organization, collected by the GitHub connector', () =
     expect(rows['default-branch-commits']!.every((c) => typeof c.pullRequest === 'number')).toBe(true);
   });
 
-  it('serves security alerts that were all fixed within two days', () => {
-    for (const name of ['dependabot-alerts', 'code-scanning-alerts']) {
+  it('serves routine security alerts fixed within two days, and the planted ones as the org plans them', () => {
+    const plan = securityAlertPlan(org).filter((a) => a.createdAt <= now);
+    for (const name of ['dependabot-alerts', 'code-scanning-alerts'] as const) {
+      const tool = name === 'dependabot-alerts' ? 'dependabot' : 'code-scanning';
+      const model = name === 'dependabot-alerts' ? gh.dependabotAlerts(org) : gh.codeScanningAlerts(org);
+      const planted = new Set(model.filter((a) => a.planted).map((a) => `${gh.fullName(a.repo)}#${a.number}`));
       expect(rows[name]!.length, name).toBeGreaterThan(10);
+      expect(planted.size, name).toBe(plan.filter((a) => a.tool === tool).length);
       for (const a of rows[name]!) {
+        if (planted.has(a.ref as string)) continue;
         if (a.state === 'open') expect(now.getTime() - Date.parse(a.createdAt as string)).toBeLessThan(48 * HOUR_MS);
         else expect(Date.parse(a.fixedAt as string) - Date.parse(a.createdAt as string)).toBeLessThanOrEqual(48 * HOUR_MS);
+      }
+      for (const p of plan.filter((x) => x.tool === tool)) {
+        const row = rows[name]!.find((r) => planted.has(r.ref as string) && r.createdAt === p.createdAt.toISOString().replace('.000Z', 'Z'));
+        expect(row, `${tool} ${p.repo} ${p.createdAt.toISOString()}`).toMatchObject({
+          repository: gh.fullName(p.repo),
+          severity: p.severity,
+          state: p.fixedAt ? 'fixed' : p.dismissed ? 'dismissed' : 'open',
+          fixedAt: p.fixedAt ? p.fixedAt.toISOString().replace('.000Z', 'Z') : null,
+          dismissedReason: p.dismissed?.reason ?? null,
+          dismissedBy: p.dismissed?.by ?? null,
+          dismissedComment: p.dismissed?.comment ?? null,
+        });
       }
     }
   });

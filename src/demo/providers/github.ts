@@ -268,23 +268,23 @@ export function githubApp(org: DemoOrg, clock: Clock): Hono {
     return c.json(
       paged(c, list, { cursor: true }).map((a) => {
         const adv = gh.advisories[a.kind]!;
-        const fixed = a.fixedAt <= now;
+        const { state, fixedAt, dismissed } = gh.alertStateAt(a, now);
         const full = gh.fullName(a.repo);
         return {
           number: a.number,
-          state: fixed ? 'fixed' : 'open',
+          state,
           dependency: { package: { ecosystem: adv.ecosystem, name: adv.pkg }, manifest_path: adv.manifest, scope: 'runtime' },
           security_advisory: { ghsa_id: adv.ghsa, cve_id: adv.cve, summary: adv.summary, severity: a.severity },
           security_vulnerability: { package: { ecosystem: adv.ecosystem, name: adv.pkg }, severity: a.severity },
           url: `${api}/repos/${full}/dependabot/alerts/${a.number}`,
           html_url: `https://github.com/${full}/security/dependabot/${a.number}`,
           created_at: iso(a.createdAt),
-          updated_at: iso(fixed ? a.fixedAt : a.createdAt),
-          dismissed_at: null,
-          dismissed_by: null,
-          dismissed_reason: null,
-          dismissed_comment: null,
-          fixed_at: fixed ? iso(a.fixedAt) : null,
+          updated_at: iso(fixedAt ?? dismissed?.at ?? a.createdAt),
+          dismissed_at: dismissed ? iso(dismissed.at) : null,
+          dismissed_by: dismissed ? user(dismissed.by) : null,
+          dismissed_reason: dismissed?.reason ?? null,
+          dismissed_comment: dismissed?.comment ?? null,
+          fixed_at: fixedAt ? iso(fixedAt) : null,
           auto_dismissed_at: null,
           repository: { id: org.repos.find((r) => r.name === a.repo)!.id, name: a.repo, full_name: full, private: true },
         };
@@ -301,22 +301,23 @@ export function githubApp(org: DemoOrg, clock: Clock): Hono {
     return c.json(
       paged(c, list).map((a) => {
         const rule = gh.scanRules[a.kind]!;
-        const fixed = a.fixedAt <= now;
+        const { state, fixedAt, dismissed } = gh.alertStateAt(a, now);
         const full = gh.fullName(a.repo);
         return {
           number: a.number,
           created_at: iso(a.createdAt),
-          updated_at: iso(fixed ? a.fixedAt : a.createdAt),
+          updated_at: iso(fixedAt ?? dismissed?.at ?? a.createdAt),
           url: `${api}/repos/${full}/code-scanning/alerts/${a.number}`,
           html_url: `https://github.com/${full}/security/code-scanning/${a.number}`,
-          state: fixed ? 'fixed' : 'open',
-          fixed_at: fixed ? iso(a.fixedAt) : null,
-          dismissed_by: null,
-          dismissed_at: null,
-          dismissed_reason: null,
+          state,
+          fixed_at: fixedAt ? iso(fixedAt) : null,
+          dismissed_by: dismissed ? user(dismissed.by) : null,
+          dismissed_at: dismissed ? iso(dismissed.at) : null,
+          dismissed_reason: dismissed?.reason ?? null,
+          dismissed_comment: dismissed?.comment ?? null,
           rule: { id: rule.id, severity: 'error', description: rule.description, security_severity_level: a.severity },
           tool: { name: 'CodeQL', guid: null, version: '2.19.3' },
-          most_recent_instance: { ref: 'refs/heads/main', state: fixed ? 'fixed' : 'open', location: { path: rule.path, start_line: 10 + a.number } },
+          most_recent_instance: { ref: 'refs/heads/main', state, location: { path: rule.path, start_line: 10 + a.number } },
           repository: { id: org.repos.find((r) => r.name === a.repo)!.id, name: a.repo, full_name: full, private: true },
         };
       }),

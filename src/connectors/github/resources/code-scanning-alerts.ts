@@ -19,6 +19,8 @@ export const codeScanningAlertSchema = z.object({
   fixedAt: z.iso.datetime().nullable().describe('When it was fixed (UTC).'),
   dismissedAt: z.iso.datetime().nullable().describe('When it was dismissed (UTC).'),
   dismissedReason: z.string().nullable().describe("Why it was dismissed: false positive, won't fix, used in tests."),
+  dismissedBy: z.string().nullable().describe('Login of the person who dismissed it.'),
+  dismissedComment: z.string().nullable().describe("The dismisser's comment, when they left one."),
   htmlUrl: z.string().describe('Web address of the alert.'),
 });
 
@@ -29,6 +31,9 @@ interface ApiCodeScanningAlert {
   fixed_at: string | null;
   dismissed_at: string | null;
   dismissed_reason: string | null;
+  dismissed_by: { login: string } | null;
+  // Webhook-era payloads and older Enterprise Servers leave the comment out.
+  dismissed_comment?: string | null;
   html_url: string;
   rule: { id: string; description: string; severity: string; security_severity_level?: string | null };
   tool: { name: string };
@@ -58,6 +63,8 @@ export const codeScanningAlerts = defineResource({
           fixedAt: a.fixed_at,
           dismissedAt: a.dismissed_at,
           dismissedReason: a.dismissed_reason,
+          dismissedBy: a.dismissed_by?.login ?? null,
+          dismissedComment: a.dismissed_comment || null,
           htmlUrl: a.html_url,
         }));
       }

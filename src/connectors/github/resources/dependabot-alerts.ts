@@ -19,6 +19,9 @@ export const dependabotAlertSchema = z.object({
   fixedAt: z.iso.datetime().nullable().describe('When it was fixed (UTC).'),
   dismissedAt: z.iso.datetime().nullable().describe('When it was dismissed (UTC).'),
   dismissedReason: z.string().nullable().describe('Why it was dismissed: fix_started, inaccurate, no_bandwidth, not_used, tolerable_risk.'),
+  dismissedBy: z.string().nullable().describe('Login of the person who dismissed it.'),
+  dismissedComment: z.string().nullable().describe("The dismisser's comment, when they left one."),
+  autoDismissedAt: z.iso.datetime().nullable().describe('When an auto-triage rule dismissed it (UTC; state auto_dismissed).'),
   htmlUrl: z.string().describe('Web address of the alert.'),
 });
 
@@ -32,6 +35,9 @@ interface ApiDependabotAlert {
   fixed_at: string | null;
   dismissed_at: string | null;
   dismissed_reason: string | null;
+  dismissed_by: { login: string } | null;
+  dismissed_comment: string | null;
+  auto_dismissed_at?: string | null;
   html_url: string;
   repository: { full_name: string };
 }
@@ -60,6 +66,9 @@ export const dependabotAlerts = defineResource({
           fixedAt: a.fixed_at,
           dismissedAt: a.dismissed_at,
           dismissedReason: a.dismissed_reason,
+          dismissedBy: a.dismissed_by?.login ?? null,
+          dismissedComment: a.dismissed_comment || null,
+          autoDismissedAt: a.auto_dismissed_at ?? null,
           htmlUrl: a.html_url,
         }));
       }
