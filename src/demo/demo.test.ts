@@ -23,8 +23,9 @@ import { createDemoOrg, plantedBy, type DemoOrg } from './org/org.ts';
 import { startDemoServer, type DemoServer } from './server.ts';
 import { oktaProvider } from './providers/okta.ts';
 import { githubProvider } from './providers/github.ts';
+import { plantedAlertResource } from './providers/github-model.ts';
 import { bamboohrDemoProvider, createHrCsvDemoProvider } from './providers/hr.ts';
-import { awsProvider, plantedAws } from './providers/aws.ts';
+import { awsProvider, plantedAws, plantedAwsLeavers } from './providers/aws.ts';
 import { googleWorkspaceProvider, plantedGoogle } from './providers/google-workspace.ts';
 import { oktaModel } from './providers/okta-model.ts';
 import type { FindingRow } from '../db/schema/findings.ts';
@@ -60,8 +61,12 @@ function expectedCounts(o: DemoOrg, now: Date): Record<string, number> {
     'change.pr-independent-approval': n('pr-without-independent-approval'),
     'change.pr-checks-before-merge': n('pr-merged-with-failing-checks'),
     'change.branch-protection': n('branch-unprotected'),
+    // GitHub's Dependabot and code scanning alerts past their remediation SLA (src/demo/org/security-alerts.ts).
+    'vulnerability.remediation-sla': n('vulnerability-alert-past-sla'),
   };
   for (const a of plantedAws(o)) counts[a.check] = (counts[a.check] ?? 0) + 1;
+  // Leavers whose IAM user was never disabled (only AWS is late for them).
+  for (const a of plantedAwsLeavers(o)) if (a.terminatedAt <= now) counts[a.check] = (counts[a.check] ?? 0) + 1;
   // Every admin-role grant in the Okta System Log within the detection's 90-day lookback alerts.
   const grants = oktaModel(o).log.filter(
     (e) => e.body.eventType === 'user.account.privilege.grant' && e.published <= now && now.getTime() - e.published.getTime() <= 90 * DAY_MS,
@@ -123,6 +128,14 @@ describe(`the demo company through the engine (${testDbKind()})`, () => {
     const got: Record<string, number> = {};
     for (const f of findings) got[f.checkId] = (got[f.checkId] ?? 0) + 1;
     expect(got).toEqual(expectedCounts(org, start));
+  });
+
+  it('opens a finding for each planted GitHub alert past its remediation SLA, naming the alert', () => {
+    const expected = plantedBy(org, start).flatMap((f) => (f.kind === 'vulnerability-alert-past-sla' ? [plantedAlertResource(org, f)] : []));
+    expect(expected.length).toBeGreaterThan(0);
+    const got = findings.filter((f) => f.checkId === 'vulnerability.remediation-sla');
+    expect(got.map((f) => f.resource).sort()).toEqual(expected.sort());
+    for (const f of got) expect(f.reason).toMatch(/; see https:\/\/github\.com\/demo-corp\/[a-z-]+\/security\/(dependabot|code-scanning)\/\d+/);
   });
 
   it('gives every finding an owner, a due date from its severity SLA, and the controls it breaks', () => {

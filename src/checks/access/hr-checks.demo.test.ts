@@ -12,11 +12,13 @@ import { bamboohr } from '../../connectors/bamboohr/index.ts';
 import { github } from '../../connectors/github/index.ts';
 import { hrisCsv } from '../../connectors/hris-csv/index.ts';
 import { okta } from '../../connectors/okta/index.ts';
+import { aws } from '../../connectors/aws/index.ts';
 import { createRunContext, readEvents, readResource, type AnyConnector, type Row } from '../../connectors/sdk/index.ts';
 import { createDemoOrg, plantedBy } from '../../demo/org/org.ts';
 import { githubProvider } from '../../demo/providers/github.ts';
 import { bamboohrDemoProvider, createHrCsvDemoProvider } from '../../demo/providers/hr.ts';
 import { oktaProvider } from '../../demo/providers/okta.ts';
+import { awsLeaverInTime, awsProvider, plantedAwsLeavers } from '../../demo/providers/aws.ts';
 import { startDemoServer, type DemoServer } from '../../demo/server.ts';
 import type { CheckResult } from '../sdk/define.ts';
 import { seed, type Seeded } from './hr-test-data.ts';
@@ -54,7 +56,7 @@ const workspaces = new Map<string, Seeded>();
 const workspace = (slug: string) => workspaces.get(slug)!;
 
 beforeAll(async () => {
-  server = await startDemoServer(org, clock, { providers: [oktaProvider, githubProvider, bamboohrDemoProvider, createHrCsvDemoProvider()], dataDir: dir });
+  server = await startDemoServer(org, clock, { providers: [oktaProvider, githubProvider, bamboohrDemoProvider, createHrCsvDemoProvider(), awsProvider], dataDir: dir });
   store = await seed({ slug: 'both-hr' });
   workspaces.set('both-hr', store);
   for (const slug of ['bamboohr-only', 'csv-only']) workspaces.set(slug, await seed({ db: store.db, slug }));
@@ -63,6 +65,7 @@ beforeAll(async () => {
     await collect(okta, 'system-log', slug);
     await collect(github, 'members', slug);
     await collect(github, 'audit-log', slug);
+    for (const name of ['iam-users', 'iam-access-keys', 'cloudtrail-events']) await collect(aws, name, slug);
     if (slug !== 'csv-only') await collect(bamboohr, 'employees', slug);
     if (slug !== 'bamboohr-only') await collect(hrisCsv, 'employees', slug);
   }
@@ -83,8 +86,9 @@ const failing = (results: CheckResult[], field: 'email' | 'login') =>
 describe.each(['both-hr', 'bamboohr-only', 'csv-only'])('the HR access checks over the demo company (%s)', (slug) => {
   it('access.leaver-deprovisioned fails exactly the planted late and still-active leavers', async () => {
     const results = await workspace(slug).run(leaverDeprovisioned, now.toISOString());
-    const expected = planted.flatMap((f) => (f.kind === 'leaver-deprovisioned-late' || f.kind === 'leaver-still-active' ? [f.email] : [])).sort();
-    expect(expected).toHaveLength(5);
+    const inAws = plantedAwsLeavers(org).filter((f) => f.terminatedAt <= now);
+    const expected = [...planted.flatMap((f) => (f.kind === 'leaver-deprovisioned-late' || f.kind === 'leaver-still-active' ? [f.email] : [])), ...inAws.map((f) => f.email)].sort();
+    expect(expected).toHaveLength(6);
     expect(failing(results, 'email')).toEqual(expected);
     // The rest of the population passed: every leaver of the window was judged.
     expect(results.length).toBeGreaterThan(10);
@@ -94,6 +98,15 @@ describe.each(['both-hr', 'bamboohr-only', 'csv-only'])('the HR access checks ov
       expect(r).toMatchObject({ status: 'fail', severity: 'critical' });
       expect(r.reason).toContain(f.system === 'okta' ? 'Okta account' : 'still a member of the GitHub organization');
     }
+    for (const f of inAws) {
+      const r = results.find((x) => (x.details as { email: string }).email === f.email)!;
+      expect(r).toMatchObject({ status: 'fail', severity: 'critical' });
+      expect(r.reason).toMatch(/AWS IAM user reports-export-\S+ \(active access key AKIA\w+\) is still active/);
+    }
+    // The leaver switched off in AWS on the last evening passes, timed by CloudTrail.
+    const inTime = results.find((x) => (x.details as { email: string }).email === awsLeaverInTime(org)!.email)!;
+    expect(inTime.status).toBe('pass');
+    expect(inTime.reason).toMatch(/AWS IAM user \S+ disabled 4 h 59 min before the termination \(access key \w+ deactivated: UpdateAccessKey in CloudTrail/);
     for (const f of planted.filter((x) => x.kind === 'leaver-deprovisioned-late')) {
       expect(results.find((x) => (x.details as { email: string }).email === f.email)?.reason).toMatch(/Okta deactivated \d+ d( \d+ h)? after the termination .*beyond the 24 h SLA/);
     }

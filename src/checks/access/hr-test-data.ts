@@ -11,6 +11,9 @@ import { memberSchema } from '../../connectors/github/resources/members.ts';
 import { employeeSchema as csvSchema } from '../../connectors/hris-csv/resources/employees.ts';
 import { systemLogEventSchema } from '../../connectors/okta/events/system-log.ts';
 import { userSchema as oktaSchema } from '../../connectors/okta/resources/users.ts';
+import { cloudtrailEventSchema } from '../../connectors/aws/events/cloudtrail-events.ts';
+import { accessKeySchema } from '../../connectors/aws/resources/iam-access-keys.ts';
+import { iamUserSchema } from '../../connectors/aws/resources/iam-users.ts';
 import { createTestDb, type TestDb } from '../../db/testing.ts';
 import { createWorkspaceRepo } from '../../db/repositories/workspaces.ts';
 import { events } from '../../db/schema/events.ts';
@@ -77,11 +80,59 @@ export function oktaLifecycleEvent(uuid: string, eventType: string, userId: stri
   });
 }
 
+export type IamUser = z.input<typeof iamUserSchema>;
+export type IamAccessKey = z.input<typeof accessKeySchema>;
+
+export function iamUser(u: Partial<IamUser> & Pick<IamUser, 'userName'>): IamUser {
+  return iamUserSchema.parse({
+    arn: `arn:aws:iam::123456789012:user/${u.userName}`,
+    userId: `AIDA${u.userName.toUpperCase().replace(/[^A-Z0-9]/g, '')}`,
+    path: '/',
+    createDate: '2024-01-08T10:00:00.000Z',
+    passwordLastUsed: null,
+    permissionsBoundaryArn: null,
+    consolePassword: false,
+    tags: {},
+    ...u,
+  });
+}
+
+export function iamAccessKey(k: Partial<IamAccessKey> & Pick<IamAccessKey, 'accessKeyId' | 'userName'>): IamAccessKey {
+  return accessKeySchema.parse({ status: 'Active', createDate: '2026-03-01T10:00:00.000Z', lastUsedDate: null, lastUsedService: null, lastUsedRegion: null, lastUseKnown: true, ...k });
+}
+
+/** A successful CloudTrail IAM event (DeleteLoginProfile, UpdateAccessKey, …) with its request parameters, by an admin. */
+export function cloudtrailIamEvent(eventId: string, eventName: string, eventTime: string, requestParameters: Record<string, unknown>): Record<string, unknown> {
+  return cloudtrailEventSchema.parse({
+    eventId,
+    eventTime,
+    eventName,
+    eventSource: 'iam.amazonaws.com',
+    region: 'us-east-1',
+    username: 'it-admin',
+    userIdentityType: 'IAMUser',
+    userArn: 'arn:aws:iam::123456789012:user/it-admin',
+    sourceIpAddress: '198.51.100.7',
+    readOnly: false,
+    errorCode: null,
+    mfaUsed: true,
+    resources: [],
+    cloudTrailEvent: { eventVersion: '1.08', eventName, eventSource: 'iam.amazonaws.com', eventTime, requestParameters, responseElements: null },
+  });
+}
+
+/** When a stored row was first seen, last changed, and (for one no longer collected) removed. */
+export interface RowTimes {
+  firstSeenAt?: string;
+  changedAt?: string;
+  deletedAt?: string;
+}
+
 export interface Seeded {
   db: TestDb;
   workspaceId: string;
   /** Store rows of `type` from `source`, keyed by `key`; evidence ids are `ev-<type>-<key>`. */
-  put(type: string, source: string, key: string, rows: Record<string, unknown>[]): Promise<void>;
+  put(type: string, source: string, key: string, rows: Record<string, unknown>[], times?: RowTimes): Promise<void>;
   /** Store events of `stream` from `source`, keyed by `key`, happening at `time`. */
   putEvents(stream: string, source: string, key: string, time: string, rows: Record<string, unknown>[]): Promise<void>;
   /** Store a GitHub audit-log `org.remove_member` event for `login` at `at`. */
@@ -100,8 +151,9 @@ export async function seed(options: { db?: TestDb; slug?: string } = {}): Promis
   return {
     db,
     workspaceId: ws.id,
-    async put(type, source, key, rows) {
+    async put(type, source, key, rows, times = {}) {
       if (rows.length === 0) return;
+      const changedAt = times.changedAt ? new Date(times.changedAt) : at;
       await db.orm.insert(resources).values(
         rows.map((data) => {
           const k = String(data[key]);
@@ -112,9 +164,10 @@ export async function seed(options: { db?: TestDb; slug?: string } = {}): Promis
             key: k,
             data,
             dataHash: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
-            firstSeenAt: at,
-            lastSeenAt: at,
-            changedAt: at,
+            firstSeenAt: times.firstSeenAt ? new Date(times.firstSeenAt) : changedAt,
+            lastSeenAt: changedAt,
+            changedAt,
+            ...(times.deletedAt ? { deletedAt: new Date(times.deletedAt) } : {}),
             evidenceId: `ev-${type}-${k}`,
           };
         }),

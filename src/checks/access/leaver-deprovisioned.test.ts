@@ -152,7 +152,7 @@ describe('access.leaver-deprovisioned', () => {
   it('passes a leaver with nothing to deprovision, saying so', () => {
     expect(resultFor(`${CSV}/kim@acme.test`)).toMatchObject({
       status: 'pass',
-      reason: 'Kim left 2026-05-20 (counted from the end of that day, UTC): no Okta account or GitHub membership is linked to kim@acme.test, so there was nothing to deprovision.',
+      reason: 'Kim left 2026-05-20 (counted from the end of that day, UTC): no Okta account, GitHub membership or AWS IAM user is linked to kim@acme.test, so there was nothing to deprovision.',
     });
   });
 

@@ -5,7 +5,10 @@
  * termination time against the Okta deactivation (status DEPROVISIONED or SUSPENDED, at
  * `statusChanged`, or the first switch-off in the Okta System Log when that is earlier) and, when
  * the person has a GitHub account, removal from the organization (timed by GitHub's audit log when
- * it is collected). A date-only termination counts from the end of that day, UTC (hr-roster.ts).
+ * it is collected), and — when an AWS source is collected — the IAM users linked to the person by
+ * an email tag or their user name: each must have no console password and no active access key
+ * (leaver-deprovisioned-aws.ts says how the time is found when IAM keeps none). A date-only
+ * termination counts from the end of that day, UTC (hr-roster.ts).
  * It fails naming each system that acted late and by how much, and fails harder (critical) while
  * an account is still active past the deadline. Before the deadline an account still active is
  * "in progress": a pass that says by when.
@@ -14,6 +17,7 @@ import { z } from 'zod';
 import { DAY_MS, HOUR_MS } from '../../lib/clock.ts';
 import { defineCheck, type CheckResult } from '../sdk/define.ts';
 import type { InputReader } from '../sdk/inputs.ts';
+import { AWS_ACCESS_KEYS, AWS_CLOUDTRAIL, AWS_IAM_USERS, iamUsersOf, judgeAws, readAwsIam } from './leaver-deprovisioned-aws.ts';
 import { OKTA_SYSTEM_LOG, readOktaLog } from './okta-rows.ts';
 import {
   DEACTIVATED_STATUSES,
@@ -44,6 +48,16 @@ const params = z.object({
     .record(z.string(), z.string())
     .default({})
     .describe('GitHub login → work email, for people whose GitHub account is linked neither by SAML single sign-on nor by a GitHub column in HR.'),
+  awsEmailTag: z
+    .string()
+    .min(1)
+    .max(128)
+    .default('email')
+    .describe('IAM user tag (key, case-insensitive) whose value is the work email of the person the user belongs to; the AWS source reads tags with iam:ListUserTags.'),
+  awsMatchUserName: z
+    .boolean()
+    .default(true)
+    .describe('Also link an IAM user to a person when its user name is the work email or its local part (alice for alice@example.com); turn off where names are reused.'),
 });
 
 type Params = z.infer<typeof params>;
@@ -211,7 +225,7 @@ function judgeLeaver(person: HrPerson, findings: Finding[], c: Ctx, p: Params): 
     };
   }
   if (findings.length === 0) {
-    return { ...base, status: 'pass', reason: `${when}: no Okta account or GitHub membership is linked to ${person.email}, so there was nothing to deprovision.` };
+    return { ...base, status: 'pass', reason: `${when}: no Okta account, GitHub membership or AWS IAM user is linked to ${person.email}, so there was nothing to deprovision.` };
   }
   return { ...base, status: 'pass', reason: `${when}: ${findings.map((f) => f.text).join('; ')}.` };
 }
@@ -220,14 +234,16 @@ export const leaverDeprovisioned = defineCheck({
   id: 'access.leaver-deprovisioned',
   title: 'Leavers are deprovisioned within 24 hours',
   description:
-    'For every person HR records as terminated in the lookback window: the identity-provider account is deactivated, and the code-host membership removed, within the SLA of the termination time.',
+    'For every person HR records as terminated in the lookback window: the identity-provider account is deactivated, the code-host membership removed, and the AWS IAM users linked to them (by an email tag, or a user name equal to the email or its local part) left without a console password or an active access key, or deleted, within the SLA of the termination time. ' +
+    'IAM keeps no time for a deleted password or a deactivated key, so an AWS removal is timed by CloudTrail (DeleteLoginProfile, UpdateAccessKey to Inactive, DeleteAccessKey, DeleteUser) when those events are collected; otherwise only a collection that already saw the user without access within the SLA shows it was in time, and a user first seen disabled after the deadline fails as "cannot be shown", never passes. A user deleted from IAM counts as removed at the first collection that no longer found it.',
   area: 'access',
   controls: ['ACC-04'],
   severity: 'high',
   inputs: {
-    resources: [...HR_TYPES, OKTA_USERS, GITHUB_MEMBERS],
-    events: [OKTA_SYSTEM_LOG, GITHUB_AUDIT_LOG],
-    optional: [...HR_TYPES, GITHUB_MEMBERS, OKTA_SYSTEM_LOG, GITHUB_AUDIT_LOG],
+    resources: [...HR_TYPES, OKTA_USERS, GITHUB_MEMBERS, AWS_IAM_USERS, AWS_ACCESS_KEYS],
+    events: [OKTA_SYSTEM_LOG, GITHUB_AUDIT_LOG, AWS_CLOUDTRAIL],
+    // AWS is judged only where an AWS source exists: a workspace without one is not stale for it.
+    optional: [...HR_TYPES, GITHUB_MEMBERS, OKTA_SYSTEM_LOG, GITHUB_AUDIT_LOG, AWS_IAM_USERS, AWS_ACCESS_KEYS, AWS_CLOUDTRAIL],
   },
   params,
   async evaluate({ params: p, now, inputs }) {
@@ -244,6 +260,8 @@ export const leaverDeprovisioned = defineCheck({
     const accounts = indexAccounts(await readOktaAccounts(inputs));
     const members = await readGithubMembers(inputs);
     const removals = await readGithubRemovals(inputs, from);
+    const earliest = new Date(Math.min(...leavers.map((l) => l.terminatedAt.getTime())) - EARLY_SWITCH_OFF_MS);
+    const iam = await readAwsIam(inputs, earliest);
     const mapped = new Map<string, string[]>();
     for (const [login, email] of Object.entries(p.githubLogins)) mapped.set(email.toLowerCase(), [...(mapped.get(email.toLowerCase()) ?? []), login.toLowerCase()]);
 
@@ -275,7 +293,11 @@ export const leaverDeprovisioned = defineCheck({
         ...(person.githubLogin ? [person.githubLogin.toLowerCase()] : []),
         ...(mapped.get(person.email) ?? []),
       ]);
-      const findings = [judgeOkta(accounts.get(person.email) ?? [], logged, c), judgeGithub(logins, members, removals, c)].filter((f): f is Finding => f !== undefined);
+      const findings = [
+        judgeOkta(accounts.get(person.email) ?? [], logged, c),
+        judgeGithub(logins, members, removals, c),
+        judgeAws(iamUsersOf(person.email, iam, p), iam, c),
+      ].filter((f): f is Finding => f !== undefined);
       return judgeLeaver(person, findings, c, p);
     });
   },

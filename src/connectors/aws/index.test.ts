@@ -1,15 +1,32 @@
 /**
- * The connector contract for AWS, against recorded wire responses: the checks of the SDK's
- * contract kit that fit an SDK-based connector (schemas described, connection, every recorded
- * page requested and nothing else, rows valid with unique keys, every field filled somewhere),
- * run through the engine's entry points. Failure modes are in failures.test.ts.
+ * The connector contract for AWS, against recorded wire responses. The SDK's contract kit runs in
+ * full on the generic fixture server (routes matched by form fields and X-Amz-Target, errors in
+ * each service's wire format); throttling is judged as the AWS SDK governs it — retried with the
+ * SDK's own backoff, then RateLimited with AWS's message — not by Retry-After. Below it, the exact
+ * summary and cursors of the recorded collection through the engine's entry points. Failure modes
+ * in detail are in failures.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Gap, Row } from '../sdk/index.ts';
-import { alwaysEmptyFields, duplicateKeys, undescribedFields } from '../sdk/testing/index.ts';
+import { alwaysEmptyFields, describeConnectorContract, duplicateKeys, undescribedFields } from '../sdk/testing/index.ts';
 import { connection, read, withAws } from './__fixtures__/collect.ts';
-import { fullCollection } from './__fixtures__/exchanges.ts';
+import { contractErrorReply, contractRoutes, endpointOf, malformedReply, operationOf, throttlingReply } from './__fixtures__/contract-routes.ts';
+import { fullCollection, testConfig } from './__fixtures__/exchanges.ts';
 import { aws } from './index.ts';
+
+describeConnectorContract(aws, {
+  config: testConfig,
+  routes: contractRoutes(fullCollection()),
+  singlePage: {
+    'credential-report': 'IAM returns the whole report in one answer',
+    'password-policy': 'one policy per account',
+    'cloudtrail-trails': 'DescribeTrails returns every trail at once; it has no paging',
+  },
+  errorReply: contractErrorReply,
+  throttling: { governedBy: 'sdk', reply: throttlingReply },
+  malformed: { reply: malformedReply, names: endpointOf },
+  operationOf,
+});
 
 interface Report {
   summary: string;
@@ -21,7 +38,7 @@ interface Report {
   requests: number;
 }
 
-describe('aws: the connector contract', () => {
+describe('aws: the recorded collection, through the engine', () => {
   let report: Report;
   beforeAll(async () => {
     report = await withAws(fullCollection(), async ({ ctx, server }) => {

@@ -27,7 +27,7 @@ export const aws = defineConnector({
   id: 'aws',
   title: 'AWS',
   description:
-    'One AWS account: the IAM credential report, users, MFA devices, access keys and password policy; CloudTrail trails and management events; S3 buckets (with lifecycle expiration); EC2 security groups; RDS instances; AWS Backup jobs; CloudWatch Logs groups and their retention.',
+    'One AWS account: the IAM credential report, users (with their tags and console password), MFA devices, access keys and password policy; CloudTrail trails and management events; S3 buckets (with lifecycle expiration); EC2 security groups; RDS instances; AWS Backup jobs; CloudWatch Logs groups and their retention.',
   configSchema,
   auth: {
     description:
@@ -36,6 +36,8 @@ export const aws = defineConnector({
       'iam:GenerateCredentialReport',
       'iam:GetCredentialReport',
       'iam:ListUsers',
+      'iam:ListUserTags',
+      'iam:GetLoginProfile',
       'iam:ListMFADevices',
       'iam:ListAccessKeys',
       'iam:GetAccessKeyLastUsed',

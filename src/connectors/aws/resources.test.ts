@@ -73,6 +73,37 @@ describe('aws: IAM', () => {
     );
   });
 
+  it('reads each user\'s tags (every page) and console password, NoSuchEntity as no password', async () => {
+    await withAws(exchanges['iam-users']!, async ({ ctx, server }) => {
+      const { rows, status } = await read(ctx, 'iam-users');
+      server.verify();
+      expect(status).toBe('complete');
+      expect(rows.map((r) => [r.userName, r.consolePassword, r.tags])).toEqual([
+        ['Adele', false, {}],
+        ['Bob', true, { Dept: '12345', Team: 'Accounting', email: 'bob@example.com' }],
+      ]);
+    });
+  });
+
+  it('leaves one user\'s tags and password unknown (null) when denied, recording the gaps, and still lists the others', async () => {
+    const said = 'User: arn:aws:iam::123456789012:user/Alice is not authorized to perform: iam:ListUserTags';
+    const denied = `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${said}</Message></Error><RequestId>x</RequestId></ErrorResponse>`;
+    const ex = exchanges['iam-users']!.map((x) =>
+      x.params?.UserName === 'Adele' && (x.operation === 'ListUserTags' || x.operation === 'GetLoginProfile') ? { ...x, reply: { status: 403, body: denied } } : x,
+    );
+    await withAws(ex, async ({ ctx }) => {
+      const { rows } = await read(ctx, 'iam-users');
+      expect(rows.map((r) => [r.userName, r.consolePassword, r.tags === null])).toEqual([
+        ['Adele', null, true],
+        ['Bob', true, false],
+      ]);
+      expect(ctx.gaps().map((g) => [g.what, g.message])).toEqual([
+        ['aws.iam-users (console password of Adele)', said],
+        ['aws.iam-users (tags of Adele)', said],
+      ]);
+    });
+  });
+
   it('lists access keys with their last use, and "N/A" as never used', async () => {
     await withAws(exchanges['iam-access-keys']!, async ({ ctx }) => {
       const { rows } = await read(ctx, 'iam-access-keys');

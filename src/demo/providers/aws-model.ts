@@ -8,6 +8,12 @@
  *   password, a virtual MFA device, one access key rotated every 60 days), plus a CI service user
  *   without a password whose key rotates every 30 days. Engineers sign in to the console every
  *   weekday morning; keys are used every few hours.
+ * - Leavers with IAM users (`awsLeavers`): the most recent leaver of the last 29 days whom the org
+ *   plants nothing on had a console password, MFA and a key, all switched off on their last
+ *   evening (DeleteLoginProfile and UpdateAccessKey in CloudTrail) — removed in time; and the most
+ *   recent earlier such leaver kept a tagged access-key-only user that a script still uses — never
+ *   disabled (planted, `plantedAwsLeavers` in aws.ts).
+ * - Every user carries an `email` tag naming its person (the CI user its owning team).
  * - Planted (see `plantedAws` in aws.ts): root holds an access key; the seventh engineer has no MFA;
  *   the fourth engineer's key was created 200 days before the anchor and never rotated; the
  *   `legacy-trail` has no log-file validation; the `demo-corp-data-exports` bucket has no public
@@ -16,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DAY_MS, HOUR_MS } from '../../lib/clock.ts';
-import type { DemoOrg } from '../org/org.ts';
+import type { DemoOrg, Person } from '../org/org.ts';
 
 const MINUTE_MS = 60_000;
 export const DEMO_AWS_ACCOUNT = '210987654321';
@@ -54,7 +60,14 @@ export interface DemoIamUser {
   key(now: Date): DemoKey | null;
   /** Every key generation created by `now`, oldest first. */
   keys(now: Date): DemoKey[];
+  /** Tags (ListUserTags). */
+  tags?: Record<string, string>;
+  /** When offboarding deleted the console password and deactivated the key (a leaver's user). */
+  offboardedAt?: Date;
 }
+
+/** Whether a user's console password and key are still on at `now`. */
+export const stillOn = (u: DemoIamUser, now: Date) => !u.offboardedAt || u.offboardedAt > now;
 
 export interface DemoAwsAccount {
   accountId: string;
@@ -82,7 +95,8 @@ export function signInsBetween(minute: number, from: number, to: number): number
 /** The latest sign-in at or before `now`, or null. */
 export function lastSignIn(u: DemoIamUser, now: Date): Date | null {
   if (u.signInMinute === null) return null;
-  const t = signInsBetween(u.signInMinute, Math.max(u.created.getTime(), now.getTime() - 7 * DAY_MS), now.getTime()).at(-1);
+  const until = Math.min(now.getTime(), u.offboardedAt?.getTime() ?? Infinity);
+  const t = signInsBetween(u.signInMinute, Math.max(u.created.getTime(), until - 7 * DAY_MS), until).at(-1);
   return t === undefined ? null : new Date(t);
 }
 
@@ -107,6 +121,63 @@ function rotatingKeys(seed: string, first: Date, periodDays: number, usedEveryHo
   return { key: (now: Date) => keys(now).at(-1) ?? null, keys };
 }
 
+/** Leavers with IAM users: one switched off in time, one never (planted). */
+export function awsLeavers(org: DemoOrg): { inTime: Person | undefined; stillActive: Person | undefined } {
+  const plantedEmails = new Set(org.planted.flatMap((f) => ('email' in f ? [f.email] : [])));
+  const past = org.people
+    .filter((p) => p.terminationDate && p.terminationDate.getTime() < org.anchor.getTime() - DAY_MS && !plantedEmails.has(p.email) && p.startDate.getTime() < p.terminationDate.getTime() - 30 * DAY_MS)
+    .sort((a, b) => b.terminationDate!.getTime() - a.terminationDate!.getTime());
+  // CloudTrail events of the switch-off must be within the demo source's 30-day lookback.
+  const inTime = past.find((p) => p.terminationDate!.getTime() >= org.anchor.getTime() - 29 * DAY_MS);
+  return { inTime, stillActive: past.find((p) => p !== inTime) };
+}
+
+function leaverUsers(org: DemoOrg, accountId: string): DemoIamUser[] {
+  const { inTime, stillActive } = awsLeavers(org);
+  const out: DemoIamUser[] = [];
+  if (inTime) {
+    const userName = inTime.email.split('@')[0]!;
+    const created = new Date(inTime.startDate.getTime() + DAY_MS + 11 * HOUR_MS);
+    const offboardedAt = new Date(inTime.terminationDate!.getTime() + 19 * HOUR_MS);
+    // One key for the whole stay (created a week in), used every few hours until offboarding.
+    const gen = rotatingKeys(userName, created, 100_000, 4, 'sts', new Date(created.getTime() + 7 * DAY_MS));
+    const key = (now: Date) => {
+      const k = gen.key(now);
+      return k && { ...k, lastUsed: (t: Date) => k.lastUsed(new Date(Math.min(t.getTime(), offboardedAt.getTime()))) };
+    };
+    out.push({
+      userName,
+      userId: awsId('AIDA', userName, 17),
+      arn: `arn:aws:iam::${accountId}:user/${userName}`,
+      path: '/',
+      created,
+      signInMinute: 9 * 60 + 5,
+      mfa: { serial: `arn:aws:iam::${accountId}:mfa/${userName}`, enabled: new Date(created.getTime() + HOUR_MS) },
+      key,
+      keys: (now) => [key(now)].filter((k): k is DemoKey => k !== null),
+      tags: { email: inTime.email },
+      offboardedAt,
+    });
+  }
+  if (stillActive) {
+    // Named for the job, not the person: only the email tag links it to them.
+    const userName = `reports-export-${stillActive.employeeId.toLowerCase()}`;
+    const created = new Date(stillActive.startDate.getTime() + 3 * DAY_MS + 14 * HOUR_MS);
+    out.push({
+      userName,
+      userId: awsId('AIDA', userName, 17),
+      arn: `arn:aws:iam::${accountId}:user/automation/${userName}`,
+      path: '/automation/',
+      created,
+      signInMinute: null,
+      mfa: null,
+      tags: { email: stillActive.email, purpose: 'nightly report export' },
+      ...rotatingKeys(userName, new Date(created.getTime() + HOUR_MS), 60, 6, 's3'),
+    });
+  }
+  return out;
+}
+
 export const PLANTED_NO_MFA_INDEX = 6;
 export const PLANTED_OLD_KEY_INDEX = 3;
 
@@ -129,6 +200,7 @@ export function demoAwsAccount(org: DemoOrg): DemoAwsAccount {
       created: userCreated,
       signInMinute: 8 * 60 + 30 + i * 7,
       mfa: i === PLANTED_NO_MFA_INDEX ? null : { serial: `arn:aws:iam::${accountId}:mfa/${userName}`, enabled: new Date(userCreated.getTime() + HOUR_MS) },
+      tags: { email: p.email },
       ...keys,
     };
   });
@@ -141,8 +213,10 @@ export function demoAwsAccount(org: DemoOrg): DemoAwsAccount {
     created: ciCreated,
     signInMinute: null,
     mfa: null,
+    tags: { team: 'platform' },
     ...rotatingKeys('svc-ci-deploy', new Date(ciCreated.getTime() + HOUR_MS), 30, 1, 'ecr'),
   });
+  users.push(...leaverUsers(org, accountId));
   return {
     accountId,
     created,

@@ -9,8 +9,8 @@ import { createRunContext, readEvents, readResource, type Row } from '../../conn
 import { DAY_MS, HOUR_MS, fixedClock } from '../../lib/clock.ts';
 import { createDemoOrg, type DemoOrg } from '../org/org.ts';
 import { startDemoServer, type DemoServer } from '../server.ts';
-import { awsProvider, plantedAws } from './aws.ts';
-import { DEMO_AWS_ACCOUNT, PLANTED_NO_MFA_INDEX, PLANTED_OLD_KEY_INDEX, demoAwsAccount } from './aws-model.ts';
+import { awsProvider, plantedAws, plantedAwsLeavers } from './aws.ts';
+import { DEMO_AWS_ACCOUNT, PLANTED_NO_MFA_INDEX, PLANTED_OLD_KEY_INDEX, awsLeavers, demoAwsAccount } from './aws-model.ts';
 
 const anchor = new Date('2026-11-26T00:00:00Z');
 const NOW = new Date(anchor.getTime() + 12 * HOUR_MS);
@@ -50,13 +50,16 @@ afterAll(async () => {
 });
 
 describe('the demo AWS account', () => {
-  it('serves ten engineers and a CI user, each with the right console, MFA and key state', () => {
+  it('serves ten engineers, a CI user and the IAM users of two leavers, each with the right console, MFA and key state', () => {
     const report = rows['credential-report']!;
-    expect(report.length).toBe(12);
+    expect(report.length).toBe(14);
     expect(report.filter((r) => !r.isRoot && r.passwordEnabled).length).toBe(10);
     expect(rows['iam-users']!.map((u) => u.userName)).toContain('svc-ci-deploy');
-    expect(rows['iam-mfa-devices']!.length).toBe(9);
-    expect(rows['iam-access-keys']!.length).toBe(11);
+    // The leaver removed in time kept an MFA device; the one never disabled has a key only.
+    expect(rows['iam-mfa-devices']!.length).toBe(10);
+    expect(rows['iam-access-keys']!.length).toBe(13);
+    expect(rows['iam-users']!.filter((u) => u.consolePassword).length).toBe(10);
+    expect(rows['iam-users']!.every((u) => u.tags && Object.keys(u.tags).length > 0)).toBe(true);
     expect(rows['password-policy']).toEqual([expect.objectContaining({ accountId: DEMO_AWS_ACCOUNT, configured: true, minimumPasswordLength: 14, passwordReusePrevention: 24 })]);
   });
 
@@ -115,6 +118,22 @@ describe('the demo AWS account', () => {
     const old = demoAwsAccount(org).users[PLANTED_OLD_KEY_INDEX]!.userName;
     expect(after.find((k) => k.userName === old)!.accessKeyId).toBe(rows['iam-access-keys']!.find((k) => k.userName === old)!.accessKeyId);
     clock.set(NOW);
+  });
+
+  it('shows the planted leavers: one switched off on the last evening (timed in CloudTrail), one still holding an active key', () => {
+    const { inTime, stillActive } = awsLeavers(org);
+    const inTimeUser = rows['iam-users']!.find((u) => (u.tags as Record<string, string>).email === inTime!.email)!;
+    expect(inTimeUser).toMatchObject({ userName: inTime!.email.split('@')[0], consolePassword: false });
+    expect(rows['iam-access-keys']!.find((k) => k.userName === inTimeUser.userName)).toMatchObject({ status: 'Inactive' });
+    const off = rows['cloudtrail-events']!.filter((e) => ['DeleteLoginProfile', 'UpdateAccessKey'].includes(String(e.eventName)));
+    expect(off.map((e) => [e.eventName, e.eventTime])).toEqual([
+      ['UpdateAccessKey', new Date(inTime!.terminationDate!.getTime() + 19 * 3_600_000 + 60_000).toISOString()],
+      ['DeleteLoginProfile', new Date(inTime!.terminationDate!.getTime() + 19 * 3_600_000).toISOString()],
+    ]);
+    const kept = rows['iam-users']!.find((u) => (u.tags as Record<string, string>).email === stillActive!.email)!;
+    expect(kept.consolePassword).toBe(false);
+    expect(rows['iam-access-keys']!.find((k) => k.userName === kept.userName)).toMatchObject({ status: 'Active' });
+    expect(plantedAwsLeavers(org)).toEqual([expect.objectContaining({ check: 'access.leaver-deprovisioned', email: stillActive!.email })]);
   });
 
   it('refuses a request signed with another key as an invalid token', async () => {

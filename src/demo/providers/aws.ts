@@ -17,8 +17,10 @@ import {
   PLANTED_OLD_KEY_INDEX,
   demoAwsAccount,
   demoInfrastructure,
+  awsLeavers,
   lastSignIn,
   signInsBetween,
+  stillOn,
   uuidOf,
   type DemoAwsAccount,
   type DemoInfrastructure,
@@ -52,6 +54,19 @@ export function plantedAws(org: DemoOrg): PlantedAws[] {
     { check: 'logging.retention', resource: `aws.log-groups/${infra.logGroups.find((g) => g.name === '/aws/lambda/data-export')!.arn}`, what: 'the log group keeps its events only 30 days' },
   ];
 }
+
+/**
+ * The leaver failures the demo plants in AWS: the check and the leaver's email (the org's `planted`
+ * names only Okta and GitHub, so that checks run without AWS keep their counts).
+ */
+export function plantedAwsLeavers(org: DemoOrg): { check: string; email: string; terminatedAt: Date; what: string }[] {
+  const { stillActive } = awsLeavers(org);
+  if (!stillActive) return [];
+  return [{ check: 'access.leaver-deprovisioned', email: stillActive.email, terminatedAt: stillActive.terminationDate!, what: 'an access-key-only IAM user tagged with their email was never disabled' }];
+}
+
+/** The leaver whose IAM user was switched off on their last evening, if the demo has one. */
+export const awsLeaverInTime = (org: DemoOrg) => awsLeavers(org).inTime;
 
 // ---- wire helpers ----
 
@@ -129,7 +144,8 @@ function credentialReport(w: World): string {
   const r = w.account.root;
   const root = `<root_account>,${r.arn},${reportTime(r.created)},not_supported,${reportTime(r.passwordLastUsed)},not_supported,not_supported,true,true,${reportTime(r.key.created)},${reportTime(r.key.lastUsed)},${REGION},iam,${noKey2}`;
   const users = liveUsers(w).map((u) => {
-    const password = u.signInMinute !== null;
+    const on = stillOn(u, w.now);
+    const password = u.signInMinute !== null && on;
     const key = u.key(w.now);
     const used = key?.lastUsed(w.now) ?? null;
     return [
@@ -137,11 +153,11 @@ function credentialReport(w: World): string {
       u.arn,
       reportTime(u.created),
       String(password),
-      password ? reportTime(lastSignIn(u, w.now), 'no_information') : 'N/A',
+      u.signInMinute !== null ? reportTime(lastSignIn(u, w.now), 'no_information') : 'N/A',
       password ? reportTime(u.created) : 'N/A',
       'N/A',
       String(u.mfa !== null && u.mfa.enabled <= w.now),
-      String(key !== null),
+      String(key !== null && on),
       reportTime(key?.created),
       reportTime(used),
       used ? REGION : 'N/A',
@@ -168,6 +184,16 @@ function iam(w: World, action: string, p: URLSearchParams): string {
       );
       return `${list('Users', 'member', users)}${truncated(page.next)}`;
     }
+    case 'ListUserTags': {
+      const u = userNamed(w, p.get('UserName') ?? undefined);
+      const tags = Object.entries(u.tags ?? {}).map(([k, v]) => `${el('Key', k)}${el('Value', v)}`);
+      return `${list('Tags', 'member', tags)}${truncated(undefined)}`;
+    }
+    case 'GetLoginProfile': {
+      const u = userNamed(w, p.get('UserName') ?? undefined);
+      if (u.signInMinute === null || !stillOn(u, w.now)) throw new AwsError(404, 'NoSuchEntity', `Login Profile for User ${u.userName} cannot be found.`);
+      return `<LoginProfile>${el('UserName', u.userName)}${el('CreateDate', u.created)}${el('PasswordResetRequired', false)}</LoginProfile>`;
+    }
     case 'ListMFADevices': {
       const u = userNamed(w, p.get('UserName') ?? undefined);
       const devices = u.mfa && u.mfa.enabled <= w.now ? [`${el('UserName', u.userName)}${el('SerialNumber', u.mfa.serial)}${el('EnableDate', u.mfa.enabled)}`] : [];
@@ -176,7 +202,7 @@ function iam(w: World, action: string, p: URLSearchParams): string {
     case 'ListAccessKeys': {
       const u = userNamed(w, p.get('UserName') ?? undefined);
       const key = u.key(w.now);
-      const keys = key ? [`${el('UserName', u.userName)}${el('AccessKeyId', key.id)}${el('Status', 'Active')}${el('CreateDate', key.created)}`] : [];
+      const keys = key ? [`${el('UserName', u.userName)}${el('AccessKeyId', key.id)}${el('Status', stillOn(u, w.now) ? 'Active' : 'Inactive')}${el('CreateDate', key.created)}`] : [];
       return `${el('UserName', u.userName)}${list('AccessKeyMetadata', 'member', keys)}${truncated(undefined)}`;
     }
     case 'GetAccessKeyLastUsed': {
@@ -244,7 +270,7 @@ function lookupEvents(w: World, body: Record<string, unknown>) {
     const identity = { type: 'IAMUser', principalId: u.userId, arn: u.arn, accountId: a, userName: u.userName };
     const ip = `198.51.100.${10 + i}`;
     if (u.signInMinute !== null) {
-      for (const t of signInsBetween(u.signInMinute, Math.max(start, u.created.getTime()), end)) {
+      for (const t of signInsBetween(u.signInMinute, Math.max(start, u.created.getTime()), Math.min(end, u.offboardedAt?.getTime() ?? Infinity))) {
         const mfa = u.mfa !== null && u.mfa.enabled.getTime() <= t;
         events.push({ time: t, name: 'ConsoleLogin', source: 'signin.amazonaws.com', user: u.userName, detail: { userIdentity: identity, sourceIPAddress: ip, eventType: 'AwsConsoleSignIn', responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: mfa ? 'Yes' : 'No', LoginTo: 'https://console.aws.amazon.com/console/home' } } });
       }
@@ -252,6 +278,17 @@ function lookupEvents(w: World, body: Record<string, unknown>) {
     for (const k of u.keys(new Date(end))) {
       if (k.created.getTime() < start) continue;
       events.push({ time: k.created.getTime(), name: 'CreateAccessKey', source: 'iam.amazonaws.com', user: u.userName, detail: { userIdentity: identity, sourceIPAddress: ip, eventType: 'AwsApiCall', readOnly: false, requestParameters: { userName: u.userName }, responseElements: { accessKey: { accessKeyId: k.id, status: 'Active', userName: u.userName, createDate: k.created.toISOString() } } } });
+    }
+    // Offboarding: the password deleted, then the key deactivated, by the IT admin.
+    const off = u.offboardedAt?.getTime();
+    const key = u.key(new Date(end));
+    if (off !== undefined && key) {
+      const admin = { type: 'IAMUser', principalId: 'AIDADEMOITADMIN0001', arn: `arn:aws:iam::${a}:user/it-admin`, accountId: a, userName: 'it-admin' };
+      const call = { sourceIPAddress: '198.51.100.200', eventType: 'AwsApiCall', readOnly: false, responseElements: null };
+      if (off >= start && off <= end) events.push({ time: off, name: 'DeleteLoginProfile', source: 'iam.amazonaws.com', user: 'it-admin', detail: { userIdentity: admin, ...call, requestParameters: { userName: u.userName } } });
+      if (off + 60_000 >= start && off + 60_000 <= end) {
+        events.push({ time: off + 60_000, name: 'UpdateAccessKey', source: 'iam.amazonaws.com', user: 'it-admin', detail: { userIdentity: admin, ...call, requestParameters: { userName: u.userName, accessKeyId: key.id, status: 'Inactive' } } });
+      }
     }
   });
   events.sort((x, y) => y.time - x.time || x.user.localeCompare(y.user));

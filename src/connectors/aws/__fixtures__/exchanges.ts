@@ -27,7 +27,12 @@ export const exchanges: Record<string, AwsExchange[]> = {
   ],
   'iam-users': [
     { service: 'iam', operation: 'ListUsers', params: users1, reply: { file: 'iam.ListUsers.page1.xml' } },
+    { service: 'iam', operation: 'GetLoginProfile', params: { UserName: 'Adele' }, reply: { file: 'iam.GetLoginProfile.NoSuchEntity.xml', status: 404 } },
+    { service: 'iam', operation: 'ListUserTags', params: { UserName: 'Adele', MaxItems: '1000' }, reply: { file: 'iam.ListUserTags.Adele.xml' } },
     { service: 'iam', operation: 'ListUsers', params: users2, reply: { file: 'iam.ListUsers.page2.xml' } },
+    { service: 'iam', operation: 'GetLoginProfile', params: { UserName: 'Bob' }, reply: { file: 'iam.GetLoginProfile.Bob.xml' } },
+    { service: 'iam', operation: 'ListUserTags', params: { UserName: 'Bob', MaxItems: '1000' }, reply: { file: 'iam.ListUserTags.Bob.page1.xml' } },
+    { service: 'iam', operation: 'ListUserTags', params: { UserName: 'Bob', MaxItems: '1000', Marker: 'VEFHU19CT0JfUEFHRV8y' }, reply: { file: 'iam.ListUserTags.Bob.page2.xml' } },
   ],
   'iam-mfa-devices': [
     { service: 'iam', operation: 'ListUsers', params: users1, reply: { file: 'iam.ListUsers.page1.xml' } },

@@ -81,6 +81,39 @@ describe('the contract checks', () => {
     await expect(checkRetryAfter(connector, options, r)).rejects.toThrow(ContractViolation);
   });
 
+  it('judge throttling by its outcome where the provider\'s SDK governs the retries, and still catch a connector that never retries', async () => {
+    const sdk: ContractOptions = { ...options, throttling: { governedBy: 'sdk', reply: (message) => ({ status: 429, body: { message } }) } };
+    const { connector, report: r } = await report();
+    await checkRetryAfter(connector, sdk, r);
+    const lazy = toyConnector({ noRetries: true });
+    await expect(checkRetryAfter(lazy, sdk, await collectAgainstFixtures(lazy, sdk))).rejects.toThrow(/after one throttling answer, testConnection should retry and succeed/);
+  });
+
+  it('answer the failure scenarios with errorReply, and judge a malformed body by what the option says it must name', async () => {
+    const seen: number[] = [];
+    const custom: ContractOptions = {
+      ...options,
+      errorReply: (status, message) => {
+        seen.push(status);
+        return { status, headers: { 'content-type': 'application/json' }, body: { message } };
+      },
+      malformed: { reply: () => ({ status: 200, raw: '{"widgets": [' }), names: (req) => `${req.method} ${req.path}` },
+    };
+    const { connector, report: r } = await report();
+    await checkAuthFailure(connector, custom);
+    await checkPermissionDenied(connector, custom, r);
+    expect(new Set(seen)).toEqual(new Set([401, 403]));
+    await checkMalformedJson(connector, custom, r);
+    const strict: ContractOptions = { ...custom, malformed: { reply: custom.malformed!.reply, names: () => 'a place no error names' } };
+    await expect(checkMalformedJson(connector, strict, r)).rejects.toThrow(/should give a ProviderError naming a place no error names/);
+  });
+
+  it('count pagination per operation when operationOf says what one call is', async () => {
+    const { connector, report: r } = await report();
+    expect(() => checkPagination(connector, r, { ...options, operationOf: (req) => `${req.path} ${req.query.page ?? '1'}` })).toThrow(/never asked for a second page/);
+    expect(() => checkPagination(connector, r, { ...options, operationOf: (req) => req.path })).not.toThrow();
+  });
+
   it('catch a connector that swallows a malformed body', async () => {
     const { connector, report: r } = await report({ swallowErrors: true });
     await expect(checkMalformedJson(connector, options, r)).rejects.toThrow(/malformed JSON body went unnoticed/);

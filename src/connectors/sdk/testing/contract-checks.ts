@@ -5,6 +5,7 @@
  */
 import type { AnyConnector } from '../define.ts';
 import type { Row } from '../run.ts';
+import type { RecordedRequest } from './fixture-server.ts';
 import { alwaysEmptyFields, duplicateKeys, undescribedFields } from './schema-checks.ts';
 import { ContractViolation, describeError, withScenario, type CollectionReport, type ContractOptions, type ListingReport } from './contract-scenario.ts';
 
@@ -121,7 +122,8 @@ export function checkPagination(connector: AnyConnector, report: CollectionRepor
   for (const l of report.listings) {
     if (options.singlePage?.[l.name]) continue;
     const perPath = new Map<string, number>();
-    for (const r of l.requests) perPath.set(r.path, (perPath.get(r.path) ?? 0) + 1);
+    const operationOf = options.operationOf ?? ((r: RecordedRequest) => r.path);
+    for (const r of l.requests) perPath.set(operationOf(r), (perPath.get(operationOf(r)) ?? 0) + 1);
     if (![...perPath.values()].some((n) => n >= 2)) {
       problems.push(`${l.name}: never asked for a second page (requests: ${l.requests.map((r) => r.target).join(', ') || 'none'}); record one, or list it in singlePage with why`);
     }

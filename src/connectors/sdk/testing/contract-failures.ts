@@ -15,7 +15,7 @@ import { startFixtureServer, type FixtureReply, type FixtureResponder, type Reco
 import {
   ContractViolation,
   describeError,
-  errorBodyOf,
+  errorReplyOf,
   everyRoute,
   readListing,
   runAt,
@@ -27,7 +27,7 @@ import {
 } from './contract-scenario.ts';
 
 export async function checkAuthFailure(connector: AnyConnector, options: ContractOptions): Promise<void> {
-  const routes = everyRoute(options.routes, { status: 401, body: errorBodyOf(options)('vigil-contract: invalid credentials') });
+  const routes = everyRoute(options.routes, (req) => errorReplyOf(options)(401, 'vigil-contract: invalid credentials', req));
   await withScenario(connector, options, routes, async ({ ctx }) => {
     try {
       await runTestConnection(ctx);
@@ -46,8 +46,12 @@ function firstRouteOf(requests: readonly RecordedRequest[], what: string): numbe
 }
 
 export async function checkRetryAfter(connector: AnyConnector, options: ContractOptions, report: CollectionReport): Promise<void> {
+  if (options.throttling?.governedBy === 'sdk') return checkSdkThrottling(connector, options, report);
   const index = firstRouteOf(report.connectionRequests, 'testConnection');
-  const slowDown: FixtureReply = { status: 429, headers: { 'retry-after': '7' }, body: errorBodyOf(options)('vigil-contract: slow down') };
+  const slowDown = (req: RecordedRequest): FixtureReply => {
+    const reply = errorReplyOf(options)(429, 'vigil-contract: slow down', req);
+    return { ...reply, headers: { ...reply.headers, 'retry-after': '7' } };
+  };
   await withScenario(connector, options, withFirstReply(options.routes, index, slowDown, true), async ({ ctx, time, server }) => {
     try {
       await runTestConnection(ctx);
@@ -59,18 +63,52 @@ export async function checkRetryAfter(connector: AnyConnector, options: Contract
   });
 }
 
+/**
+ * Throttling where the provider's SDK governs the retries: its backoff is its own (and not on the
+ * kit's test time), so what is checked is the outcome — retried, then a success; and when the
+ * provider never stops, RateLimited with the provider's message, after more than one attempt.
+ */
+async function checkSdkThrottling(connector: AnyConnector, options: ContractOptions, report: CollectionReport): Promise<void> {
+  const throttling = options.throttling!;
+  const index = firstRouteOf(report.connectionRequests, 'testConnection');
+  const said = 'vigil-contract: rate exceeded, slow down';
+  await withScenario(connector, options, withFirstReply(options.routes, index, (req) => throttling.reply(said, req), true), async ({ ctx, server }) => {
+    try {
+      await runTestConnection(ctx);
+    } catch (e) {
+      throw new ContractViolation(`after one throttling answer, testConnection should retry and succeed, but failed: ${describeError(e)}`);
+    }
+    if (server.requests.filter((r) => r.routeIndex === index).length < 2) throw new ContractViolation('the throttled request was not retried');
+  });
+  await withScenario(connector, options, everyRoute(options.routes, (req) => throttling.reply(said, req)), async ({ ctx, server }) => {
+    let error: unknown;
+    try {
+      await runTestConnection(ctx);
+    } catch (e) {
+      error = e;
+    }
+    if (!error) throw new ContractViolation('testConnection succeeded although every answer was a throttling error');
+    if (!isVigilError(error) || error._tag !== 'RateLimited') throw new ContractViolation(`a provider that keeps throttling should end in RateLimited, not ${describeError(error)}`);
+    if (!error.message.includes(said) && !String(error.details?.providerMessage ?? '').includes(said)) {
+      throw new ContractViolation(`RateLimited should carry the provider's message ("${said}"): ${error.oneLine()}`);
+    }
+    if (server.requests.length < 2) throw new ContractViolation(`a throttling answer was not retried before giving up (${server.requests.length} request)`);
+  });
+}
+
 export async function checkMalformedJson(connector: AnyConnector, options: ContractOptions, report: CollectionReport): Promise<void> {
   for (const listing of report.listings) {
     const index = firstRouteOf(listing.requests, listing.name);
-    const path = listing.requests[0]!.path;
-    const broken: FixtureReply = { status: 200, headers: { 'content-type': 'application/json' }, raw: '{"data": [{"id": "1"}, ' };
-    await withScenario(connector, options, withFirstReply(options.routes, index, broken, false), async ({ ctx }) => {
+    const first = listing.requests[0]!;
+    const broken: FixtureResponder = options.malformed?.reply ?? { status: 200, headers: { 'content-type': 'application/json' }, raw: '{"data": [{"id": "1"}, ' };
+    await withScenario(connector, options, withFirstReply(options.routes, index, broken, false), async ({ ctx, server }) => {
+      const path = options.malformed ? options.malformed.names(first, server.url) : first.path;
       let outcome: ReadOutcome;
       try {
         outcome = await readListing(ctx, listing);
       } catch (e) {
         if (isVigilError(e) && e._tag === 'ProviderError' && e.message.includes(path)) return;
-        throw new ContractViolation(`${listing.name}: a malformed JSON body should give a ProviderError naming ${path}, not ${describeError(e)}`);
+        throw new ContractViolation(`${listing.name}: a malformed body should give a ProviderError naming ${path}, not ${describeError(e)}`);
       }
       throw new ContractViolation(`${listing.name}: a malformed JSON body went unnoticed (outcome: ${outcome.status}, ${outcome.rows} rows)`);
     });
@@ -81,7 +119,7 @@ export async function checkPermissionDenied(connector: AnyConnector, options: Co
   const said = 'vigil-contract: this token lacks the scope for this';
   for (const listing of report.listings) {
     const index = firstRouteOf(listing.requests, listing.name);
-    const denied: FixtureReply = { status: 403, body: errorBodyOf(options)(said) };
+    const denied = (req: RecordedRequest) => errorReplyOf(options)(403, said, req);
     await withScenario(connector, options, withFirstReply(options.routes, index, denied, false), async ({ ctx }) => {
       let outcome: ReadOutcome;
       try {
@@ -138,12 +176,18 @@ export async function checkNoSecretLeaks(connector: AnyConnector, options: Contr
   let secrets: { path: string; value: string }[] = [];
   const echo = (req: RecordedRequest) =>
     `vigil-contract: rejected ${req.headers.authorization ?? ''} ${secrets.map((s) => s.value).join(' ')} ${Object.values(req.query).join(' ')}`;
-  const body = errorBodyOf(options);
+  const error = errorReplyOf(options);
   const modes: { name: string; reply: FixtureResponder; http?: HttpOverrides }[] = [
-    { name: 'a 401 that echoes the credentials', reply: (req) => ({ status: 401, body: body(echo(req)) }) },
-    { name: 'a 403 that echoes the credentials', reply: (req) => ({ status: 403, body: body(echo(req)) }) },
-    { name: 'a 500 that echoes the credentials', reply: (req) => ({ status: 500, body: body(echo(req)) }) },
-    { name: 'a 429 asking to wait a day', reply: (req) => ({ status: 429, headers: { 'retry-after': '86400' }, body: body(echo(req)) }) },
+    { name: 'a 401 that echoes the credentials', reply: (req) => error(401, echo(req), req) },
+    { name: 'a 403 that echoes the credentials', reply: (req) => error(403, echo(req), req) },
+    { name: 'a 500 that echoes the credentials', reply: (req) => error(500, echo(req), req) },
+    {
+      name: 'a 429 asking to wait a day',
+      reply: (req) => {
+        const r = error(429, echo(req), req);
+        return { ...r, headers: { ...r.headers, 'retry-after': '86400' } };
+      },
+    },
     { name: 'a malformed body holding the credentials', reply: (req) => ({ status: 200, raw: `{"echo": ${JSON.stringify(echo(req))}, ` }) },
     {
       name: 'a redirect to another host with the credentials in the URL',

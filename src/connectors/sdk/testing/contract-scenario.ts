@@ -7,7 +7,7 @@ import { createRunContext, type EngineRunContext, type Gap } from '../context.ts
 import type { AnyConnector, ConnectionInfo } from '../define.ts';
 import type { LogEntry } from '../log.ts';
 import { readEvents, readResource, type ReadOutcome, type Row } from '../run.ts';
-import { startFixtureServer, type FixtureResponder, type FixtureRoute, type FixtureServer, type RecordedRequest } from './fixture-server.ts';
+import { startFixtureServer, type FixtureReply, type FixtureResponder, type FixtureRoute, type FixtureServer, type RecordedRequest } from './fixture-server.ts';
 import { createTestTime, type TestTime } from './test-time.ts';
 
 export interface ContractOptions {
@@ -20,6 +20,32 @@ export interface ContractOptions {
   singlePage?: Record<string, string>;
   /** The provider's error body around a message, for the 401/403 scenarios (default `{ message }`). */
   errorBody?: (message: string) => unknown;
+  /**
+   * The provider's whole error answer (status, content type, body) for the failure scenarios, where
+   * a JSON `errorBody` is not its wire format (AWS answers XML for IAM, S3 and EC2). Wins over
+   * `errorBody`; `request` says which service or operation is answered.
+   */
+  errorReply?: (status: 401 | 403 | 429 | 500, message: string, request: RecordedRequest) => FixtureReply;
+  /**
+   * Who governs the wait on throttling. By default the connector does: a 429 with `Retry-After: 7`
+   * must be waited out exactly, on the kit's test time. `governedBy: 'sdk'` is for connectors
+   * whose provider's official SDK retries throttling with its own backoff (AWS SDK v3), which the
+   * kit's test time cannot see: then `reply` (the provider's throttling answer) must be retried
+   * and the connection then succeed, and a provider that never stops throttling must end in
+   * `RateLimited` carrying the provider's message.
+   */
+  throttling?: { governedBy: 'sdk'; reply: (message: string, request: RecordedRequest) => FixtureReply };
+  /**
+   * A malformed answer for each listing, and what the ProviderError it causes must name (default: a
+   * truncated JSON body, and the request path). For SDK-based connectors the endpoint or operation
+   * is what their errors name.
+   */
+  malformed?: { reply: (request: RecordedRequest) => FixtureReply; names: (request: RecordedRequest, baseUrl: string) => string };
+  /**
+   * What one listing call is, for the pagination check (default: the request path). Protocols that
+   * post every operation to one path name the operation elsewhere (a form field, a header).
+   */
+  operationOf?: (request: RecordedRequest) => string;
 }
 
 export class ContractViolation extends Error {
@@ -103,3 +129,9 @@ export const withFirstReply = (routes: readonly FixtureRoute[], index: number, r
 export const everyRoute = (routes: readonly FixtureRoute[], reply: FixtureResponder): FixtureRoute[] => routes.map((r) => ({ ...r, reply, repeat: true }));
 
 export const errorBodyOf = (options: ContractOptions) => options.errorBody ?? ((message: string) => ({ message }));
+
+/** The provider's error answer for a scenario: `errorReply`, or `errorBody` as JSON. */
+export const errorReplyOf =
+  (options: ContractOptions) =>
+  (status: 401 | 403 | 429 | 500, message: string, request: RecordedRequest): FixtureReply =>
+    options.errorReply ? options.errorReply(status, message, request) : { status, body: errorBodyOf(options)(message) };

@@ -39,8 +39,15 @@ export function describeConnectorContract(connector: AnyConnector, options: Cont
     it('fills every field in at least one row', () => checkNoAlwaysEmptyFields(connector, report));
     it('follows pagination to the second page', () => checkPagination(connector, report, options));
     it('fails the connection test with AuthFailed on a 401', () => checkAuthFailure(connector, options));
-    it('waits as Retry-After asks on a 429, then succeeds', () => checkRetryAfter(connector, options, report));
-    it('reports a malformed JSON body as a ProviderError naming the path', () => checkMalformedJson(connector, options, report));
+    it(
+      options.throttling?.governedBy === 'sdk'
+        ? "retries a throttling answer as the provider's SDK does, then succeeds; ends in RateLimited with the provider's message when throttling never stops"
+        : 'waits as Retry-After asks on a 429, then succeeds',
+      () => checkRetryAfter(connector, options, report),
+    );
+    it(options.malformed ? 'reports a malformed body as a ProviderError naming where it came from' : 'reports a malformed JSON body as a ProviderError naming the path', () =>
+      checkMalformedJson(connector, options, report),
+    );
     it("records a 403 as a missing permission with the provider's message", () => checkPermissionDenied(connector, options, report));
     it.skipIf(!hasSecretFields(connector.configSchema))('never lets a config secret into a log line, result or error, whatever fails', () =>
       checkNoSecretLeaks(connector, options, report),

@@ -46,6 +46,48 @@ describe('startFixtureServer', () => {
     server.verify();
   });
 
+  it('tells apart operations posted to one path by form fields (AWS query protocol), exactly and with patterns', async () => {
+    server = await startFixtureServer([
+      { method: 'POST', path: '/iam/', form: { Action: 'ListUsers', Version: /^\d{4}-\d{2}-\d{2}$/ }, reply: { raw: '<users/>' } },
+      { method: 'POST', path: '/iam/', form: { Action: 'ListUsers', Version: /./, Marker: 'm2' }, reply: { raw: '<users page="2"/>' } },
+      { method: 'POST', path: '/iam/', form: { Action: 'ListAccessKeys', Version: /./, UserName: 'Bob' }, reply: { raw: '<keys/>' } },
+    ]);
+    const post = async (body: string) => {
+      const res = await fetch(`${server!.url}/iam/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      return [res.status, await res.text()];
+    };
+    expect(await post('Action=ListAccessKeys&Version=2010-05-08&UserName=Bob')).toEqual([200, '<keys/>']);
+    expect(await post('Version=2010-05-08&Marker=m2&Action=ListUsers')).toEqual([200, '<users page="2"/>']);
+    // An extra field, a wrong pattern or a repeated field is not the route.
+    expect((await post('Action=ListUsers&Version=2010-05-08&MaxItems=10'))[0]).toBe(UNEXPECTED_STATUS);
+    expect((await post('Action=ListUsers&Version=latest'))[0]).toBe(UNEXPECTED_STATUS);
+    expect((await post('Action=ListUsers&Action=ListUsers&Version=2010-05-08'))[0]).toBe(UNEXPECTED_STATUS);
+    expect(await post('Action=ListUsers&Version=2010-05-08')).toEqual([200, '<users/>']);
+    expect(server.requests.filter((r) => r.route).map((r) => r.route)).toEqual([
+      'POST /iam/ form {Action=ListAccessKeys, Version=/./, UserName=Bob}',
+      'POST /iam/ form {Action=ListUsers, Version=/./, Marker=m2}',
+      'POST /iam/ form {Action=ListUsers, Version=/^\\d{4}-\\d{2}-\\d{2}$/}',
+    ]);
+    expect(() => server!.verify()).toThrow(/unexpected requests/);
+  });
+
+  it('matches request headers (case-insensitive names) and JSON body fields (AWS JSON 1.1), preferring the route that names more', async () => {
+    server = await startFixtureServer([
+      { method: 'POST', path: '/ct/', headers: { 'X-Amz-Target': /\.DescribeTrails$/ }, reply: { body: { trailList: [] } } },
+      { method: 'POST', path: '/ct/', headers: { 'x-amz-target': /\.GetTrailStatus$/ }, json: { Name: 'Trail1' }, reply: { body: { IsLogging: true } } },
+      { method: 'POST', path: '/ct/', headers: { 'x-amz-target': /\.LookupEvents$/ }, json: { MaxResults: '50', StartTime: /^\d+$/ }, reply: { body: { Events: [] } } },
+      { method: 'POST', path: '/ct/', reply: { status: 400, body: { any: true } }, repeat: true },
+    ]);
+    const call = async (target: string, body: unknown) =>
+      (await fetch(`${server!.url}/ct/`, { method: 'POST', headers: { 'x-amz-target': `CloudTrail_20131101.${target}` }, body: JSON.stringify(body) })).json();
+    expect(await call('GetTrailStatus', { Name: 'Trail1' })).toEqual({ IsLogging: true });
+    expect(await call('LookupEvents', { StartTime: 1637366400, MaxResults: 50 })).toEqual({ Events: [] });
+    expect(await call('DescribeTrails', {})).toEqual({ trailList: [] });
+    // Not named by any specific route: the catch-all answers.
+    expect(await call('GetTrailStatus', { Name: 'Trail2' })).toEqual({ any: true });
+    server.verify();
+  });
+
   it('lists routes never requested, like pendingMocks', async () => {
     server = await startFixtureServer([
       { name: 'page 1', path: '/p', query: { n: '1' }, reply: { body: [] } },

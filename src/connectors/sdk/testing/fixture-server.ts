@@ -1,7 +1,9 @@
 /**
  * A local HTTP server that replays recorded provider responses, for connector tests. Each route
- * matches a method, a path and (optionally) the exact query, and answers with its replies in
- * order — so a test can script "429, then 200", a 500, a malformed body or a slow answer. A
+ * matches a method, a path and (optionally) the exact query, the fields of a form or JSON body, and
+ * request headers — so protocols that post every operation to one path (AWS's query protocol names
+ * it in a form field `Action=`, JSON 1.1 in the `X-Amz-Target` header) can be told apart — and
+ * answers with its replies in order — so a test can script "429, then 200", a 500, a malformed body or a slow answer. A
  * request no route expects gets a 418 and is kept in `unexpected`; `verify()` fails the test on
  * it and on any reply never asked for (like nock's pendingMocks), so a test proves both that the
  * connector asked for every page and that it asked for nothing else.
@@ -44,14 +46,26 @@ export interface FixtureReply {
 
 export type FixtureResponder = FixtureReply | ((request: RecordedRequest) => FixtureReply);
 
+/** What a route expects of one field: the exact text, or a pattern the text must match. */
+export type FieldMatcher = string | RegExp;
+
 export interface FixtureRoute {
   /** For messages: "users page 2". */
   name?: string;
   /** Default GET. */
   method?: string;
   path: string;
-  /** When given, the request's query must be exactly this (any order); when omitted, any query matches. */
-  query?: Record<string, string>;
+  /** When given, the request's query must be exactly this (any order; a pattern for a changing value such as a time); when omitted, any query matches. */
+  query?: Record<string, FieldMatcher>;
+  /**
+   * When given, the body must be a form (`application/x-www-form-urlencoded`) with exactly these
+   * fields, in any order — e.g. AWS's query protocol: `{ Action: 'ListUsers', Version: /./, MaxItems: '1000' }`.
+   */
+  form?: Record<string, FieldMatcher>;
+  /** When given, the body must be a JSON object with exactly these top-level fields; a value that is not a string is compared as its JSON text. */
+  json?: Record<string, FieldMatcher>;
+  /** When given, the request must carry these headers (names case-insensitive); other headers are not looked at. */
+  headers?: Record<string, FieldMatcher>;
   /** One reply, or a sequence used in order, each once. */
   reply: FixtureResponder | readonly FixtureResponder[];
   /** Keep answering with the last reply once the sequence is used up. */
@@ -87,15 +101,49 @@ interface RouteState {
 
 export const UNEXPECTED_STATUS = 418;
 
+const fieldMatches = (want: FieldMatcher, got: string | undefined) => got !== undefined && (typeof want === 'string' ? want === got : want.test(got));
+
+const fieldsLabel = (kind: string, fields: Record<string, FieldMatcher> | undefined) =>
+  fields ? ` ${kind} {${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : String(v)}`).join(', ')}}` : '';
+
 const routeLabel = (r: FixtureRoute) => {
-  const q = r.query ? `?${new URLSearchParams(r.query).toString()}` : '';
-  return `${(r.method ?? 'GET').toUpperCase()} ${r.path}${q}${r.name ? ` (${r.name})` : ''}`;
+  const q = r.query ? `?${new URLSearchParams(Object.entries(r.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+  const body = `${fieldsLabel('form', r.form)}${fieldsLabel('json', r.json)}${fieldsLabel('headers', r.headers)}`;
+  return `${(r.method ?? 'GET').toUpperCase()} ${r.path}${q}${body}${r.name ? ` (${r.name})` : ''}`;
 };
 
-const sameQuery = (want: Record<string, string>, got: URLSearchParams) => {
+/** Exactly the fields wanted, each matching (a form body, or a JSON object's top level). */
+const sameFields = (want: Record<string, FieldMatcher>, got: Map<string, string> | undefined) =>
+  got !== undefined && got.size === Object.keys(want).length && Object.entries(want).every(([k, v]) => fieldMatches(v, got.get(k)));
+
+function formFields(body: string): Map<string, string> | undefined {
+  const params = new URLSearchParams(body);
+  const out = new Map<string, string>();
+  for (const k of new Set(params.keys())) {
+    if (params.getAll(k).length !== 1) return undefined;
+    out.set(k, params.get(k)!);
+  }
+  return out;
+}
+
+function jsonFields(body: string): Map<string, string> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body || 'null');
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return new Map(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** How many things a route names beyond method and path: the more specific route wins. */
+const specificity = (r: FixtureRoute) => [r.query, r.form, r.json, r.headers].filter((x) => x !== undefined).length;
+
+const sameQuery = (want: Record<string, FieldMatcher>, got: URLSearchParams) => {
   const keys = new Set(got.keys());
   if (keys.size !== Object.keys(want).length) return false;
-  return Object.entries(want).every(([k, v]) => got.getAll(k).length === 1 && got.get(k) === v);
+  return Object.entries(want).every(([k, v]) => got.getAll(k).length === 1 && fieldMatches(v, got.get(k) ?? undefined));
 };
 
 export async function startFixtureServer(routes: readonly FixtureRoute[], options: FixtureServerOptions = {}): Promise<FixtureServer> {
@@ -123,10 +171,17 @@ export async function startFixtureServer(routes: readonly FixtureRoute[], option
   let url = '';
 
   const available = (s: RouteState) => s.used < s.replies.length || (s.route.repeat === true && s.used > 0);
-  const match = (method: string, path: string, query: URLSearchParams): RouteState | undefined => {
-    const candidates = states.filter((s) => (s.route.method ?? 'GET').toUpperCase() === method && s.route.path === path && available(s));
-    // A route naming the exact query wins over one that accepts any query.
-    return candidates.find((s) => s.route.query && sameQuery(s.route.query, query)) ?? candidates.find((s) => !s.route.query);
+  const match = (method: string, path: string, query: URLSearchParams, headers: Record<string, string>, body: string): RouteState | undefined => {
+    let form: Map<string, string> | undefined | null = null;
+    let json: Map<string, string> | undefined | null = null;
+    const fits = (r: FixtureRoute) =>
+      (!r.query || sameQuery(r.query, query)) &&
+      (!r.form || sameFields(r.form, form === null ? (form = formFields(body)) : form)) &&
+      (!r.json || sameFields(r.json, json === null ? (json = jsonFields(body)) : json)) &&
+      (!r.headers || Object.entries(r.headers).every(([k, v]) => fieldMatches(v, headers[k.toLowerCase()])));
+    const candidates = states.filter((s) => (s.route.method ?? 'GET').toUpperCase() === method && s.route.path === path && available(s) && fits(s.route));
+    // The route naming the most (an exact query, body fields, headers) wins over one that accepts more; then the first given.
+    return candidates.reduce<RouteState | undefined>((best, s) => (!best || specificity(s.route) > specificity(best.route) ? s : best), undefined);
   };
 
   const send = (res: ServerResponse, reply: FixtureReply) => {
@@ -149,7 +204,7 @@ export async function startFixtureServer(routes: readonly FixtureRoute[], option
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const recorded: RecordedRequest = { method, path: u.pathname, query: Object.fromEntries(u.searchParams), target: `${u.pathname}${u.search}`, headers, body };
     requests.push(recorded);
-    const state = match(method, u.pathname, u.searchParams);
+    const state = match(method, u.pathname, u.searchParams, headers, body);
     if (!state) {
       unexpected.push(recorded);
       send(res, { status: UNEXPECTED_STATUS, body: { message: `fixture server: no route expects ${method} ${recorded.target}` } });
