@@ -117,10 +117,10 @@ export const collection: Scenario = {
     return [
       // A full first write does everything a bare COPY does plus canonical JSON, hashing, the JSONL
       // attachment, evidence and the upsert's key lookup: a tenth of COPY's rate is the floor.
-      result({ scenario: `collection.full@${n}`, db: kind, figure: full.perSec, unit: 'resources/s', limit: copyRate, goal: 0.1, size: n }),
+      result({ scenario: 'collection.full', db: kind, figure: full.perSec, unit: 'resources/s', limit: copyRate, goal: 0.1, size: n }),
       // The goal of issue 7: an unchanged snapshot at least 5× faster than the full write.
-      result({ scenario: `collection.unchanged@${n}`, db: kind, figure: same.perSec, unit: 'resources/s', limit: full.perSec, goal: 5, size: n }),
-      result({ scenario: `collection.changed-1pct@${n}`, db: kind, figure: changed.perSec, unit: 'resources/s', limit: full.perSec, goal: 5, size: n }),
+      result({ scenario: 'collection.unchanged', db: kind, figure: same.perSec, unit: 'resources/s', limit: full.perSec, goal: 5, size: n }),
+      result({ scenario: 'collection.changed-1pct', db: kind, figure: changed.perSec, unit: 'resources/s', limit: full.perSec, goal: 5, size: n }),
     ];
   },
 };

@@ -63,18 +63,21 @@ export interface BenchArgs {
   only: string | undefined;
   /** Keep bench/results/<scale>.json and docs/performance.md as they are. */
   noSave: boolean;
+  /** Run nothing: write docs/performance.md again from the figures kept (after editing NOTES.md). */
+  reportOnly: boolean;
   /** Internal: run one scenario on one database in this process (the parent runs each so). */
   child: { scenario: string; db: DbKind } | undefined;
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { scale: 's', json: false, only: undefined, noSave: false, child: undefined };
+  const args: BenchArgs = { scale: 's', json: false, only: undefined, noSave: false, reportOnly: false, child: undefined };
   let childScenario: string | undefined;
   let childDb: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
     else if (a === '--no-save') args.noSave = true;
+    else if (a === '--report-only') args.reportOnly = true;
     else if (a === '--scale') {
       const s = argv[++i];
       if (s !== 's' && s !== 'm' && s !== 'l') throw new Error(`--scale must be s, m or l, got ${s}`);
@@ -82,7 +85,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     } else if (a === '--only') args.only = argv[++i];
     else if (a === '--child') childScenario = argv[++i];
     else if (a === '--db') childDb = argv[++i];
-    else if (a !== '--') throw new Error(`unknown argument ${a} (use --scale s|m|l, --json, --only NAME, --no-save)`);
+    else if (a !== '--') throw new Error(`unknown argument ${a} (use --scale s|m|l, --json, --only NAME, --no-save, --report-only)`);
   }
   if (childScenario) {
     if (childDb !== 'pglite' && childDb !== 'postgres') throw new Error(`--db must be pglite or postgres, got ${childDb}`);
@@ -188,6 +191,11 @@ export async function main(scenarios: Scenario[], argv: string[]): Promise<void>
   const args = parseArgs(argv);
   if (args.child) {
     await runChild(scenarios, { ...args, child: args.child });
+    return;
+  }
+  if (args.reportOnly) {
+    const { writeReport } = await import('./report.ts');
+    process.stderr.write(`wrote ${writeReport()}\n`);
     return;
   }
   const results = await runScenarios(scenarios, args);

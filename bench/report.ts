@@ -85,8 +85,13 @@ export async function saveResults(scenarios: Scenario[], args: BenchArgs, result
   for (const s of scenarios) if (s.fullScale) fullScale[s.name] = s.fullScale;
   const saved: SavedRun = { scale: args.scale, measuredAt, machine: await machine(), results: [...kept, ...results], fullScale };
   writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
+  return [file.slice(root.length), writeReport()];
+}
+
+/** docs/performance.md from every scale kept and bench/NOTES.md; returns its path in the project. */
+export function writeReport(): string {
   writeFileSync(docPath, renderPerformance(readSaved(), existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : ''));
-  return [file.slice(root.length), docPath.slice(root.length)];
+  return docPath.slice(root.length);
 }
 
 const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
