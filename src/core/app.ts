@@ -55,51 +55,66 @@ export async function openApp(options: OpenAppOptions = {}): Promise<App> {
     dataDir: loaded.databaseUrl ? undefined : `${loaded.dataDir}/pgdata`,
   });
   try {
-    const workspace = await createWorkspaceRepo(db.orm).ensure(loaded.config.workspace.slug, loaded.config.workspace.name);
-    // The library plus controls as code (controls.paths, relative to vigil.yaml), so every command sees the same controls.
     const baseDir = loaded.file ? dirname(loaded.file) : (options.cwd ?? process.cwd());
-    await syncControls({ db, workspaceId: workspace.id, paths: loaded.config.controls.paths, baseDir });
-    const clock = options.clock ?? systemClock;
-    const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
-    const customChecks = loadSqlChecks(loaded.config.checks.paths, baseDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
-    const evidence = openEvidence({ db, clock, dataDir: loaded.dataDir });
-    const secrets = createSecretBox({ dataDir: loaded.dataDir, env: options.env });
-    const sourceStore = createSourceStore({ db, clock, secrets });
-    const channelStore = createChannelStore({ db, clock, secrets, publicUrl: loaded.config.server.publicUrl, declared: loaded.config.alerts.channels.map((c) => c.name) });
-    const alerter = createAlerter({ db, clock, config: loaded.config.alerts, more: channelStore.routing });
-    const monitor = createMonitor({
-      db,
-      clock,
-      evidence: evidence.log,
-      blobs: evidence.blobs,
-      alerts: alerter,
-      config: loaded.config,
-      checks: [...builtInChecks, ...customChecks],
-      resolveOwner: createOwnerResolver(workspace.id, loaded.config.findings.ownerRules),
-      configFile: loaded.file ?? 'vigil.yaml',
-      sourceStore,
-    });
-    await monitor.sync(workspace.id);
-    return {
-      loaded,
-      db,
-      workspace,
-      clock,
-      evidence,
-      alerter,
-      monitor,
-      secrets,
-      sourceStore,
-      channelStore,
-      close: async () => {
-        await channelStore.close();
-        await db.close();
-      },
-    };
+    return await composeApp({ db, loaded, baseDir, clock: options.clock ?? systemClock, env: options.env });
   } catch (e) {
     await db.close();
     throw e;
   }
+}
+
+export interface ComposeOptions {
+  /** An open, migrated database; the App owns it from here (App.close closes it). */
+  db: Database;
+  loaded: LoadedConfig;
+  /** Where relative paths of vigil.yaml (controls.paths, checks.paths) are read from. */
+  baseDir: string;
+  clock: Clock;
+  /** Where VIGIL_SECRET_KEY is read from (default process.env; tests pass their own). */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** The parts of Vigil over an open database: openApp's work after opening it (tests call it too). */
+export async function composeApp({ db, loaded, baseDir, clock, env }: ComposeOptions): Promise<App> {
+  const workspace = await createWorkspaceRepo(db.orm).ensure(loaded.config.workspace.slug, loaded.config.workspace.name);
+  // The library plus controls as code (controls.paths, relative to vigil.yaml), so every command sees the same controls.
+  await syncControls({ db, workspaceId: workspace.id, paths: loaded.config.controls.paths, baseDir });
+  const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
+  const customChecks = loadSqlChecks(loaded.config.checks.paths, baseDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
+  const evidence = openEvidence({ db, clock, dataDir: loaded.dataDir });
+  const secrets = createSecretBox({ dataDir: loaded.dataDir, ...(env ? { env } : {}) });
+  const sourceStore = createSourceStore({ db, clock, secrets });
+  const channelStore = createChannelStore({ db, clock, secrets, publicUrl: loaded.config.server.publicUrl, declared: loaded.config.alerts.channels.map((c) => c.name) });
+  const alerter = createAlerter({ db, clock, config: loaded.config.alerts, more: channelStore.routing });
+  const monitor = createMonitor({
+    db,
+    clock,
+    evidence: evidence.log,
+    blobs: evidence.blobs,
+    alerts: alerter,
+    config: loaded.config,
+    checks: [...builtInChecks, ...customChecks],
+    resolveOwner: createOwnerResolver(workspace.id, loaded.config.findings.ownerRules),
+    configFile: loaded.file ?? 'vigil.yaml',
+    sourceStore,
+  });
+  await monitor.sync(workspace.id);
+  return {
+    loaded,
+    db,
+    workspace,
+    clock,
+    evidence,
+    alerter,
+    monitor,
+    secrets,
+    sourceStore,
+    channelStore,
+    close: async () => {
+      await channelStore.close();
+      await db.close();
+    },
+  };
 }
 
 /** The data folder and its fixed sub-folders. Safe to call repeatedly. */

@@ -7,24 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
-import { syncControls } from '../catalog/index.ts';
-import { builtInChecks } from '../checks/registry.ts';
-import { loadSqlChecks } from '../checks/sql/load.ts';
-import type { App } from '../core/app.ts';
+import { composeApp, type App } from '../core/app.ts';
 import type { UserRole } from '../core/accounts.ts';
 import { configSchema, type VigilConfig } from '../core/config/schema.ts';
-import { createMonitor } from '../core/monitor.ts';
-import { createSecretBox } from '../core/secret-box.ts';
-import { createSourceStore } from '../core/sources.ts';
-import { createChannelStore } from '../core/channels.ts';
-import { createOwnerResolver } from '../core/owners.ts';
-import { createWorkspaceRepo } from '../db/repositories/workspaces.ts';
-import { controls } from '../db/schema/controls.ts';
 import { createTestDb } from '../db/testing.ts';
-import { openEvidence } from '../evidence/index.ts';
 import { fixedClock, type Clock } from '../lib/clock.ts';
-import { createAlerter } from '../notify/index.ts';
 import { createServer, type VigilServer } from './app.ts';
 import { collectionsSettled } from './routes/sources.ts';
 
@@ -101,47 +88,16 @@ const checksYaml = `checks:
 `;
 
 /** What openApp does, over a test database. */
-async function composeApp(config: VigilConfig, dataDir: string, clock: Clock): Promise<App> {
+async function composeTestApp(config: VigilConfig, dataDir: string, clock: Clock): Promise<App> {
   const db = await createTestDb();
-  const workspace = await createWorkspaceRepo(db.orm).ensure(config.workspace.slug, config.workspace.name);
-  await syncControls({ db, workspaceId: workspace.id, paths: config.controls.paths, baseDir: dataDir });
-  const controlIds = new Set((await db.orm.select({ id: controls.id }).from(controls).where(eq(controls.workspaceId, workspace.id))).map((c) => c.id));
-  const custom = loadSqlChecks(config.checks.paths, dataDir, { checkIds: new Set(builtInChecks.map((c) => c.id)), controlIds });
-  const evidence = openEvidence({ db, clock, dataDir });
-  // A key file in the test's own data folder: VIGIL_SECRET_KEY from the environment is ignored.
-  const secrets = createSecretBox({ dataDir, env: {} });
-  const sourceStore = createSourceStore({ db, clock, secrets });
-  const channelStore = createChannelStore({ db, clock, secrets, publicUrl: config.server.publicUrl, declared: config.alerts.channels.map((c) => c.name) });
-  const alerter = createAlerter({ db, clock, config: config.alerts, more: channelStore.routing });
-  const monitor = createMonitor({
-    db,
-    clock,
-    evidence: evidence.log,
-    blobs: evidence.blobs,
-    alerts: alerter,
-    config,
-    checks: [...builtInChecks, ...custom],
-    resolveOwner: createOwnerResolver(workspace.id, config.findings.ownerRules),
-    sourceStore,
-  });
-  await monitor.sync(workspace.id);
   const loaded = { config, file: undefined, dataDir, databaseUrl: undefined };
-  return {
-    loaded,
-    db,
-    workspace,
-    clock,
-    evidence,
-    alerter,
-    monitor,
-    secrets,
-    sourceStore,
-    channelStore,
-    close: async () => {
-      await channelStore.close();
-      await db.close();
-    },
-  };
+  try {
+    // A key file in the test's own data folder: VIGIL_SECRET_KEY from the environment is ignored.
+    return await composeApp({ db, loaded, baseDir: dataDir, clock, env: {} });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
 }
 
 export const roles: UserRole[] = ['admin', 'member', 'auditor', 'viewer'];
@@ -164,7 +120,7 @@ export async function createTestServer(options: { config?: Record<string, unknow
     ...options.config,
   });
   const clock = fixedClock(NOW);
-  const app = await composeApp(config, join(dir, 'data'), clock);
+  const app = await composeTestApp(config, join(dir, 'data'), clock);
   const server = createServer(app, { validateResponses: true, eventsPollMs: 60_000, dashboardDir: join(dir, 'no-dashboard') });
   const accounts = server.context.accounts;
 

@@ -76,41 +76,31 @@ export interface InputReader {
   select<T = Record<string, unknown>>(query: string, options?: { timeoutMs?: number }): Promise<T[]>;
 }
 
+/** The columns a check reads of an inventory row. */
+const resourceColumns = {
+  source: resources.source,
+  type: resources.type,
+  key: resources.key,
+  data: resources.data,
+  evidenceId: resources.evidenceId,
+  firstSeenAt: resources.firstSeenAt,
+  changedAt: resources.changedAt,
+};
+
 export function createInputReader(db: Executor, workspaceId: string): InputReader {
   return {
     async resources<T>(type: string, filter: ResourceFilter = {}) {
       const conds = [eq(resources.workspaceId, workspaceId), eq(resources.type, type), isNull(resources.deletedAt)];
       if (filter.keys) conds.push(sql`${resources.key} = ANY(${sql.param([...filter.keys])}::text[])`);
       if (filter.where) conds.push(sql`${resources.data} ->> ${filter.where.field} = ANY(${sql.param([...filter.where.in])}::text[])`);
-      const rows = await db
-        .select({
-          source: resources.source,
-          type: resources.type,
-          key: resources.key,
-          data: resources.data,
-          evidenceId: resources.evidenceId,
-          firstSeenAt: resources.firstSeenAt,
-          changedAt: resources.changedAt,
-        })
-        .from(resources)
-        .where(and(...conds))
-        .orderBy(asc(resources.key));
+      const rows = await db.select(resourceColumns).from(resources).where(and(...conds)).orderBy(asc(resources.key));
       return rows as ResourceInput<T>[];
     },
     async removed<T>(type: string, since?: Date) {
       const conds = [eq(resources.workspaceId, workspaceId), eq(resources.type, type), isNotNull(resources.deletedAt)];
       if (since) conds.push(gte(resources.deletedAt, since));
       const rows = await db
-        .select({
-          source: resources.source,
-          type: resources.type,
-          key: resources.key,
-          data: resources.data,
-          evidenceId: resources.evidenceId,
-          firstSeenAt: resources.firstSeenAt,
-          changedAt: resources.changedAt,
-          deletedAt: resources.deletedAt,
-        })
+        .select({ ...resourceColumns, deletedAt: resources.deletedAt })
         .from(resources)
         .where(and(...conds))
         .orderBy(asc(resources.key));
