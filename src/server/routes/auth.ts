@@ -12,6 +12,7 @@ import { decodePending, encodePending, safeReturnTo } from '../auth/oidc.ts';
 import { clearSessionCookies, clientIp, isSecure, setSessionCookies } from '../auth/session.ts';
 import type { Env, ServerContext } from '../context.ts';
 import type { Context } from 'hono';
+import type { User } from '../../core/accounts.ts';
 import { defineRoute } from '../http/route.ts';
 import { isoTime } from '../http/schemas.ts';
 import { userJson, userSchema } from './users.ts';
@@ -24,6 +25,14 @@ const OIDC_PATH = '/api/v1/auth/oidc';
 function redirectUri(ctx: ServerContext, c: Context<Env>): string {
   const base = ctx.app.loaded.config.server.publicUrl ?? new URL(c.req.url).origin;
   return `${base.replace(/\/+$/, '')}${OIDC_PATH}/callback`;
+}
+
+/** Sign in someone who just proved who they are at a one-time link: a session, its cookies, the answer. */
+async function startSession(ctx: ServerContext, c: Context<Env>, user: User) {
+  const s = await ctx.accounts.createSession(user.id, { ip: clientIp(ctx, c), userAgent: c.req.header('user-agent') });
+  c.set('actor', user);
+  setSessionCookies(ctx, c, s);
+  return { user: userJson(user), csrfToken: s.csrfToken };
 }
 
 function oidcOf(ctx: ServerContext) {
@@ -85,11 +94,7 @@ export const authRoutes = [
     response: signedIn,
     audit: ({ result }) => ({ action: 'auth.setup', subject: `user/${(result as { user: { id: string } }).user.id}` }),
     handler: async ({ ctx, c, body }) => {
-      const user = await ctx.accounts.completeSetup(body.token, body);
-      const s = await ctx.accounts.createSession(user.id, { ip: clientIp(ctx, c), userAgent: c.req.header('user-agent') });
-      c.set('actor', user);
-      setSessionCookies(ctx, c, s);
-      return { user: userJson(user), csrfToken: s.csrfToken };
+      return startSession(ctx, c, await ctx.accounts.completeSetup(body.token, body));
     },
   }),
   defineRoute({
@@ -188,11 +193,7 @@ export const authRoutes = [
     response: signedIn,
     audit: ({ result }) => ({ action: 'auth.accept_invitation', subject: `user/${(result as { user: { id: string } }).user.id}` }),
     handler: async ({ ctx, c, body }) => {
-      const user = await ctx.accounts.acceptInvite(body.token, body);
-      const s = await ctx.accounts.createSession(user.id, { ip: clientIp(ctx, c), userAgent: c.req.header('user-agent') });
-      c.set('actor', user);
-      setSessionCookies(ctx, c, s);
-      return { user: userJson(user), csrfToken: s.csrfToken };
+      return startSession(ctx, c, await ctx.accounts.acceptInvite(body.token, body));
     },
   }),
   defineRoute({
