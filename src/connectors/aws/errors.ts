@@ -10,6 +10,7 @@
  * fields hold the raw request and response.
  */
 import { VigilError, isVigilError, type ErrorTag } from '../../lib/errors.ts';
+import { networkFailureWords } from '../sdk/http/errors.ts';
 
 export interface AwsCall {
   /** `IAM`, `S3`, `EC2`, … as AWS names the service. */
@@ -55,17 +56,6 @@ const throttleCodes = new Set([
   'EC2ThrottledException',
   'PriorRequestNotComplete',
 ]);
-
-const networkCodes: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed temporarily',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'the connection closed unexpectedly',
-};
 
 interface SdkError {
   name?: string;
@@ -144,8 +134,9 @@ export function mapAwsError(e: unknown, call: AwsCall, signal?: AbortSignal): un
       providerMessage: clip(x.message ?? ''),
     });
   }
-  if (x.name === 'TimeoutError' || (x.code && networkCodes[x.code])) {
-    const what = x.code && networkCodes[x.code] ? networkCodes[x.code]! : 'no answer within the request timeout';
+  const network = networkFailureWords(x.code);
+  if (x.name === 'TimeoutError' || network) {
+    const what = network ?? 'no answer within the request timeout';
     return tagged('Unreachable', call, `could not reach AWS: ${what}`, { ...base, ...(x.code ? { code: x.code } : {}) });
   }
   if (x.$fault) {

@@ -9,6 +9,7 @@
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ProbeTarget } from './config.ts';
+import { networkFailureWords } from '../sdk/http/errors.ts';
 
 export interface ProbeOutcome {
   ok: boolean;
@@ -22,24 +23,13 @@ export interface ProbeOutcome {
 
 const BODY_LIMIT = 1 << 20;
 
-const networkWords: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed temporarily',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-};
-
 /** A network failure in a few words, from the error and its causes (fetch wraps the real one). */
 export function describeFailure(error: unknown): string {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (networkWords[code]) return networkWords[code];
+      const words = networkFailureWords(code);
+      if (words) return words;
       if (/CERT|SSL|TLS/i.test(code)) return `TLS certificate problem (${code}): ${e.message}`;
     }
   }

@@ -47,9 +47,11 @@ export function statusError(r: RequestLabel, status: number, problem: ProviderPr
   });
 }
 
+/** Node's and undici's network error codes, in words: one table for every connector and probe. */
 const networkCodes: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by the provider',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'the connection closed unexpectedly',
   ENOTFOUND: 'host not found (DNS)',
   EAI_AGAIN: 'DNS lookup failed temporarily',
   EHOSTUNREACH: 'host unreachable',
@@ -60,6 +62,9 @@ const networkCodes: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
   UND_ERR_BODY_TIMEOUT: 'the response body stalled',
 };
+
+/** A network error code in words, or undefined for a code that is not a network failure. */
+export const networkFailureWords = (code: string | undefined): string | undefined => (code ? networkCodes[code] : undefined);
 
 /** What went wrong at the network level, in a few words, from fetch's error and its causes. */
 export function describeNetworkFailure(error: unknown): { what: string; code?: string } {
