@@ -27,6 +27,18 @@ export { tokenScopes, type TokenScope } from '../db/schema/api-tokens.ts';
 export type User = Omit<UserRow, 'passwordHash'> & { hasPassword: boolean };
 export type ApiToken = Omit<ApiTokenRow, 'tokenHash'>;
 
+/** A user as the API and `vigil users --json` show one: no hash, times as ISO 8601. */
+export const userView = (u: User) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  disabled: u.disabledAt !== null,
+  hasPassword: u.hasPassword,
+  lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
+  createdAt: u.createdAt.toISOString(),
+});
+
 export interface ScryptParams {
   log2N: number;
   r: number;

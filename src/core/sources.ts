@@ -13,10 +13,11 @@
 import { and, eq } from 'drizzle-orm';
 import { CronExpressionParser } from 'cron-parser';
 import type { Database } from '../db/client.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
 import { sourceConfigs, type SourceConfigRow } from '../db/schema/source-configs.ts';
 import type { Clock } from '../lib/clock.ts';
 import { VigilError, conflict, invalidInput, isVigilError, notFound } from '../lib/errors.ts';
-import { getConnector } from '../connectors/registry.ts';
+import { connectors, getConnector } from '../connectors/registry.ts';
 import { parseConnectorConfig, redactConfig, REDACTED, type AnyConnector } from '../connectors/sdk/index.ts';
 import { mapSecrets } from '../connectors/sdk/schema-meta.ts';
 import type { ConnectorLookup } from '../engine/sources.ts';
@@ -264,4 +265,27 @@ export async function listEffectiveSources(config: Pick<VigilConfig, 'sources'>,
 /** Every source of the workspace, as the rest of Vigil must see them (vigil.yaml + API). */
 export function effectiveSources(app: { loaded: { config: Pick<VigilConfig, 'sources'> }; sourceStore: SourceStore }, workspaceId: string): Promise<EffectiveSource[]> {
   return listEffectiveSources(app.loaded.config, app.sourceStore, workspaceId);
+}
+
+/**
+ * A source's health as the API and `vigil sources --json` show it: its row, its connector's title,
+ * and where it is defined (null for one no longer defined, kept for its history).
+ */
+export function sourceView(s: SourceRow, defined: readonly EffectiveSource[]) {
+  return {
+    name: s.name,
+    type: s.type,
+    title: connectors.find((c) => c.id === s.type)?.title ?? s.type,
+    enabled: s.enabled,
+    status: s.status,
+    schedule: s.schedule,
+    lastRunAt: s.lastRunAt?.toISOString() ?? null,
+    lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
+    lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
+    lastError: s.lastError,
+    lastErrorTag: s.lastErrorTag,
+    missing: s.missing,
+    provides: s.provides,
+    origin: defined.find((d) => d.name === s.name)?.origin ?? null,
+  };
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { getConnector } from '../../connectors/registry.ts';
 import { createRunContext, redactConfig, runTestConnection } from '../../connectors/sdk/index.ts';
-import { effectiveSources } from '../../core/sources.ts';
+import { effectiveSources, sourceView } from '../../core/sources.ts';
 import { listSources } from '../../engine/sources.ts';
 import { notFound } from '../../lib/errors.ts';
 import { optionsOf, withApp } from '../context.ts';
@@ -27,20 +27,7 @@ export function register(program: Command): void {
         const defined = await effectiveSources(app, app.workspace.id);
         const originOf = (name: string) => defined.find((d) => d.name === name)?.origin ?? null;
         const now = app.clock.now();
-        const data = rows.map((s) => ({
-          name: s.name,
-          type: s.type,
-          origin: originOf(s.name),
-          enabled: s.enabled,
-          status: s.status,
-          schedule: s.schedule,
-          lastRunAt: s.lastRunAt?.toISOString() ?? null,
-          lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
-          lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
-          lastError: s.lastError,
-          missing: s.missing,
-          provides: s.provides,
-        }));
+        const data = rows.map((s) => sourceView(s, defined));
         emit(opts, data, () => {
           if (!rows.length) return 'no sources configured: add some to vigil.yaml (see `vigil init`) or from the dashboard';
           const t = table(

@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { App } from '../../core/app.ts';
-import { createAccountService, userRoles, type User, type UserRole } from '../../core/accounts.ts';
+import { createAccountService, userRoles, userView, type User, type UserRole } from '../../core/accounts.ts';
 import { invalidInput, notFound } from '../../lib/errors.ts';
 import { linkUrl } from '../../server/http/base-url.ts';
 import { optionsOf, withApp } from '../context.ts';
@@ -18,16 +18,6 @@ function baseOf(app: App): string {
   const s = app.loaded.config.server;
   return s.publicUrl?.replace(/\/+$/, '') ?? `http://${s.host === '0.0.0.0' ? 'localhost' : s.host}:${s.port}`;
 }
-
-const userJson = (u: User) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  disabled: u.disabledAt !== null,
-  hasPassword: u.hasPassword,
-  lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
-});
 
 /** A change made from the command line is a user.action record too, with the shell user as actor. */
 async function record(app: App, action: string, user: User) {
@@ -47,7 +37,7 @@ export function register(program: Command): void {
     .description('people who sign in to Vigil: list them, add one, or reset a password (prints a one-time link)')
     .action(async (_a, cmd: Command) => {
       const opts = optionsOf(cmd);
-      const list = await withApp(opts, async (app) => (await createAccountService(app, app.workspace.id).list()).map(userJson));
+      const list = await withApp(opts, async (app) => (await createAccountService(app, app.workspace.id).list()).map(userView));
       emit(opts, list, (us) =>
         us.length
           ? table(
@@ -69,7 +59,7 @@ export function register(program: Command): void {
       const out = await withApp(opts, async (app) => {
         const { user, invite } = await createAccountService(app, app.workspace.id).create({ email, name: opts.name, role: opts.role as UserRole }, actor());
         await record(app, 'user.create', user);
-        return { user: userJson(user), link: linkUrl(baseOf(app), 'invite', invite.token), expiresAt: invite.expiresAt.toISOString() };
+        return { user: userView(user), link: linkUrl(baseOf(app), 'invite', invite.token), expiresAt: invite.expiresAt.toISOString() };
       });
       emit(opts, out, (r) => `added ${r.user.email} (${r.user.role}); send them this one-time link (valid until ${r.expiresAt}):\n${r.link}`);
     });
@@ -85,7 +75,7 @@ export function register(program: Command): void {
         if (!found) throw notFound(`no user ${email}`, { hint: 'list them with `vigil users`' });
         const { user, invite } = await accounts.invite(found.id, actor());
         await record(app, 'user.invite', user);
-        return { user: userJson(user), link: linkUrl(baseOf(app), 'invite', invite.token), expiresAt: invite.expiresAt.toISOString() };
+        return { user: userView(user), link: linkUrl(baseOf(app), 'invite', invite.token), expiresAt: invite.expiresAt.toISOString() };
       });
       emit(opts, out, (r) => `one-time link for ${r.user.email} to choose a password (valid until ${r.expiresAt}):\n${r.link}`);
     });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { connectors, getConnector } from '../../connectors/registry.ts';
 import { configJsonSchema, createRunContext, redactConfig, runTestConnection, type AnyConnector } from '../../connectors/sdk/index.ts';
 import { sourceSchema as sourceConfigSchema } from '../../core/config/schema.ts';
-import { effectiveSources, type EffectiveSource } from '../../core/sources.ts';
+import { effectiveSources, sourceView, type EffectiveSource } from '../../core/sources.ts';
 import { sourceRuns } from '../../db/schema/source-runs.ts';
 import type { SourceRow } from '../../db/schema/sources.ts';
 import { listSources } from '../../engine/sources.ts';
@@ -41,24 +41,7 @@ const sourceSchema = z.object({
     .describe('Where the source is defined: vigil.yaml (config) or added through the API (api); null for one no longer defined, kept for its history.'),
 });
 
-const titleOf = (type: string) => connectors.find((c) => c.id === type)?.title ?? type;
-
-const sourceJson = (s: SourceRow, defined: readonly EffectiveSource[]): z.input<typeof sourceSchema> => ({
-  name: s.name,
-  type: s.type,
-  title: titleOf(s.type),
-  enabled: s.enabled,
-  status: s.status,
-  schedule: s.schedule,
-  lastRunAt: s.lastRunAt?.toISOString() ?? null,
-  lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null,
-  lastErrorAt: s.lastErrorAt?.toISOString() ?? null,
-  lastError: s.lastError,
-  lastErrorTag: s.lastErrorTag,
-  missing: s.missing,
-  provides: s.provides,
-  origin: defined.find((d) => d.name === s.name)?.origin ?? null,
-});
+const sourceJson = (s: SourceRow, defined: readonly EffectiveSource[]): z.input<typeof sourceSchema> => sourceView(s, defined);
 
 const connectorSchema = z.object({
   type: z.string(),

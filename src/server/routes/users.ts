@@ -1,6 +1,6 @@
 /** Users and their roles; admins add people, who choose a password at a one-time invitation link. */
 import { z } from 'zod';
-import { userRoles, type User } from '../../core/accounts.ts';
+import { userRoles, userView, type User } from '../../core/accounts.ts';
 import { baseUrl, linkUrl } from '../http/base-url.ts';
 import { defineRoute } from '../http/route.ts';
 import { idParam, isoTime } from '../http/schemas.ts';
@@ -16,16 +16,8 @@ export const userSchema = z.object({
   createdAt: isoTime(),
 });
 
-export const userJson = (u: User): z.input<typeof userSchema> => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  disabled: u.disabledAt !== null,
-  hasPassword: u.hasPassword,
-  lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
-  createdAt: u.createdAt.toISOString(),
-});
+/** The documented view of a user (core's userView, typed by the schema above). */
+export const userJson = (u: User): z.input<typeof userSchema> => userView(u);
 
 const inviteSchema = z.object({
   url: z.string().describe('The one-time link to send to the person; it carries the token in its fragment.'),
