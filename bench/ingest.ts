@@ -204,9 +204,9 @@ export const ingest: Scenario = {
     const vigil = perSec(vigilMs);
     note(`  JSON.parse ${Math.round(perSec(parseMs))}/s; bare COPY ${Math.round(perSec(copyMs))}/s; Vigil ${Math.round(vigil)}/s; RSS ${early.toFixed(0)} MiB at 10 %, ${late.toFixed(0)} MiB at the end`);
     return [
-      result({ scenario: 'ingest.vs-copy', db: kind, figure: vigil, unit: 'events/s', limit: perSec(copyMs), goal: GOAL[kind], size: n }),
-      // Informational: how far Vigil's whole path is from merely parsing the provider's answer.
-      result({ scenario: 'ingest.vs-parse', db: kind, figure: vigil, unit: 'events/s', limit: perSec(parseMs), goal: 0, size: n }),
+      // JSON.parse of the same input has no goal of its own: it is shown beside the figure, never as
+      // a row that could not fail.
+      result({ scenario: 'ingest.vs-copy', db: kind, figure: vigil, unit: `events/s (JSON.parse alone ${Math.round(perSec(parseMs)).toLocaleString('en-US')}/s)`, limit: perSec(copyMs), goal: GOAL[kind], size: n }),
       // Flat memory: the RSS at 10 % of the events against the RSS after all of them (≥ 80 % means flat).
       result({ scenario: 'ingest.rss-flat', db: kind, figure: early, unit: `MiB early (${late.toFixed(0)} MiB at end)`, limit: late, goal: 0.8, size: n }),
     ];

@@ -46,4 +46,12 @@ describe('docs/performance.md', () => {
   it('says there is nothing yet rather than an empty table', () => {
     expect(renderPerformance([], '')).toContain('No figures yet: run `npm run bench`.');
   });
+
+  it('takes a unit with a remark after items/s for a rate, and a latency in ms for none', () => {
+    const remarked = (size: number, figure: number) =>
+      result({ scenario: 'ingest.events', db: 'postgres', figure, unit: 'events/s (JSON.parse alone 200,000/s)', limit: 100_000, goal: 0.7, size });
+    const doc = renderPerformance([run('s', [remarked(10_000, 1_000_000)]), run('m', [remarked(100_000, 1_000_000)])], '');
+    expect(rowOf(doc, '| ingest.events | postgres | 50,000,000 events (a month) |')).toContain('| 50 s |');
+    expect(renderPerformance([run('s', [latency(1_000, 40)])], '')).not.toContain('| api.overview-p95 | postgres | 50,000,000');
+  });
 });

@@ -99,8 +99,8 @@ const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(n < 0.1 ? 
 const seconds = (s: number) =>
   s < 120 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 7200 ? `${(s / 60).toFixed(0)} min` : s < 172_800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86_400).toFixed(1)} days`;
 
-/** Throughput units end in `/s`: a figure of items per second. */
-const isRate = (r: BenchResult) => r.unit.endsWith('/s');
+/** A throughput's unit is `<items>/s`, maybe with a remark after it: a figure of items per second. */
+const isRate = (r: BenchResult) => /^\S+\/s\b/.test(r.unit);
 
 /**
  * How the cost per item grows between two sizes: the exponent k in time ∝ size^k. For a rate
