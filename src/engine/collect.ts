@@ -14,7 +14,7 @@ import { createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.ts';
 import { eventCursors } from '../db/schema/event-cursors.ts';
 import { resourceSnapshots } from '../db/schema/resource-snapshots.ts';
@@ -224,27 +224,37 @@ async function writeResourceSnapshot(
   // Opened synchronously so an early failure cannot race a lazy open against the cleanup below.
   const out = createWriteStream('', { fd: openSync(file, 'w') });
   out.on('error', () => {});
-  const seen = new Set<string>();
+  let seen = 0;
   let changed = 0;
   try {
+    // What the inventory holds now for this type, key → content hash: a row is written only when it
+    // is new or its hash differs, and what is left unseen after a complete listing is gone.
+    const known = await liveHashes(db, workspaceId, sourceName, type);
     const outcome = await read(async (rows) => {
       let text = '';
-      const batch = rows.map((row) => {
+      const writes: { key: string; text: string; hash: string }[] = [];
+      for (const row of rows) {
         const canonical = canonicalize(row as never);
         text += `${canonical}\n`;
         const key = keyOf(row, primaryKey);
-        seen.add(key);
-        return { key, text: canonical, hash: hashOf(canonical) };
-      });
+        const hash = hashOf(canonical);
+        seen++;
+        // A key listed twice in one snapshot is written at most once per distinct content.
+        const before = known.get(key);
+        if (before !== hash && before !== `+${hash}`) writes.push({ key, text: canonical, hash });
+        known.set(key, `+${hash}`);
+      }
       // One write per page, not per row: a full snapshot of a large inventory is many rows.
       if (!out.write(text)) await once(out, 'drain');
-      changed += await upsertPage(db, workspaceId, sourceName, type, batch, now);
+      changed += await upsertPage(db, workspaceId, sourceName, type, writes, now);
     });
     out.end();
     await once(out, 'finish');
     const blob = await deps.blobs.putFile(file);
     const complete = outcome.status === 'complete';
-    const deleted = complete ? await markDeleted(db, workspaceId, sourceName, type, seen, now) : 0;
+    const gone: string[] = [];
+    if (complete) for (const [k, h] of known) if (!h.startsWith('+')) gone.push(k);
+    const deleted = await markDeleted(db, workspaceId, sourceName, type, gone, now);
     await db.orm.transaction(async (tx) => {
       const [record] = await deps.evidence.append(
         workspaceId,
@@ -280,7 +290,7 @@ async function writeResourceSnapshot(
       ...(outcome.message ? { message: outcome.message } : {}),
     };
   } catch (e) {
-    throw new SnapshotError(seen.size, e);
+    throw new SnapshotError(seen, e);
   } finally {
     out.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -291,6 +301,7 @@ async function writeResourceSnapshot(
  * Write a full listing of one resource type from one source into the inventory and its snapshot
  * evidence, from rows already in hand (the benchmarks' generated inventories: the same write path
  * as a collection, without the provider's HTTP). The rows must already be valid for their type.
+ * `complete: false` treats the listing as cut short (nothing is marked deleted).
  */
 export async function collectRows(
   deps: CollectDeps,
@@ -299,6 +310,7 @@ export async function collectRows(
   type: string,
   primaryKey: string | readonly string[],
   pages: AsyncIterable<Row[]> | Iterable<Row[]>,
+  options: { complete?: boolean } = {},
 ): Promise<{ rows: number; changed: number; deleted: number }> {
   try {
     const written = await writeResourceSnapshot(deps, workspaceId, source, type, primaryKey, async (onPage) => {
@@ -309,7 +321,7 @@ export async function collectRows(
         count++;
         await onPage(page);
       }
-      return { status: 'complete', rows, pages: count };
+      return options.complete === false ? { status: 'permission_missing', rows, pages: count, message: 'listing cut short' } : { status: 'complete', rows, pages: count };
     });
     return { rows: written.rows, changed: written.changed ?? 0, deleted: written.deleted ?? 0 };
   } catch (e) {
@@ -318,30 +330,39 @@ export async function collectRows(
 }
 
 /**
- * Insert new rows, rewrite changed ones, leave unchanged ones alone. Returns how many were written.
- * Two statements per page, each with one array parameter per column rather than one parameter per
- * value: the first sends only keys and hashes and returns the keys whose hash differs (or that are
- * new, or were deleted); the second sends the canonical JSON of just those rows. An unchanged
- * snapshot so costs one indexed lookup per page and writes nothing.
+ * The live rows of one type, key → SHA-256 of their canonical JSON, read in key order a page at a
+ * time: one sequential read per snapshot instead of a lookup per page. The listing marks each key
+ * it sees (`+hash`); the unmarked keys left after a complete listing were deleted at the provider.
+ */
+async function liveHashes(db: Database, workspaceId: string, source: string, type: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const page = 20_000;
+  for (let after: string | null = null; ; ) {
+    const found: { key: string; data_hash: string }[] = rowsOf<{ key: string; data_hash: string }>(
+      await db.orm.execute(sql`
+        SELECT key, data_hash FROM resources
+        WHERE workspace_id = ${workspaceId} AND source = ${source} AND type = ${type} AND deleted_at IS NULL
+          ${after === null ? sql`` : sql`AND key > ${after}`}
+        ORDER BY key LIMIT ${page}`),
+    );
+    for (const r of found) out.set(r.key, r.data_hash);
+    if (found.length < page) return out;
+    after = found[found.length - 1]!.key;
+  }
+}
+
+/**
+ * Write the new and changed rows of a page (one statement, one array parameter per column rather
+ * than one parameter per value). Returns how many were written.
  */
 async function upsertPage(
   db: Database,
   workspaceId: string,
   source: string,
   type: string,
-  batch: { key: string; text: string; hash: string }[],
+  writes: { key: string; text: string; hash: string }[],
   now: Date,
 ): Promise<number> {
-  if (!batch.length) return 0;
-  const stale = new Set(
-    rowsOf<{ key: string }>(
-      await db.orm.execute(sql`
-        SELECT p.key FROM unnest(${sql.param(batch.map((b) => b.key))}::text[], ${sql.param(batch.map((b) => b.hash))}::text[]) AS p(key, hash)
-        LEFT JOIN resources r ON r.workspace_id = ${workspaceId} AND r.source = ${source} AND r.type = ${type} AND r.key = p.key
-        WHERE r.key IS NULL OR r.data_hash <> p.hash OR r.deleted_at IS NOT NULL`),
-    ).map((r) => r.key),
-  );
-  const writes = batch.filter((b) => stale.has(b.key));
   if (!writes.length) return 0;
   const at = now.toISOString();
   await db.orm.execute(sql`
@@ -353,13 +374,8 @@ async function upsertPage(
   return writes.length;
 }
 
-/** After a complete listing, rows it did not contain are gone from the provider. */
-async function markDeleted(db: Database, workspaceId: string, source: string, type: string, seen: Set<string>, now: Date): Promise<number> {
-  const present = await db.orm
-    .select({ key: resources.key })
-    .from(resources)
-    .where(and(eq(resources.workspaceId, workspaceId), eq(resources.source, source), eq(resources.type, type), isNull(resources.deletedAt)));
-  const gone = present.map((r) => r.key).filter((k) => !seen.has(k));
+/** After a complete listing, the live rows it did not contain are gone from the provider. */
+async function markDeleted(db: Database, workspaceId: string, source: string, type: string, gone: string[], now: Date): Promise<number> {
   for (let i = 0; i < gone.length; i += 1000) {
     await db.orm
       .update(resources)
