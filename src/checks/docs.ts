@@ -1,7 +1,7 @@
 /**
  * docs/checks.md, rendered from the check definitions: what each check asserts, the controls it
  * tests, what it reads, and its parameters with their defaults (the baselines a workspace may
- * override under `checks.params` in vigil.yaml).
+ * override under `checks.params` in vigil.yaml, and per workspace in Settings).
  */
 import { z } from 'zod';
 import type { AnyCheck } from './sdk/define.ts';
@@ -31,7 +31,7 @@ export function renderCheckDocs(checks: AnyCheck[]): string {
     '# Checks',
     '',
     'Generated from the check definitions by `node bin/run-ts.js scripts/gen-check-docs.ts`; do not edit by hand.',
-    'Override a parameter per workspace in vigil.yaml: `checks: { params: { <check id>: { <parameter>: <value> } } }`.',
+    'Change a parameter for a workspace in the dashboard (Settings → SLAs and check parameters) or with `PATCH /api/v1/settings`; the base is vigil.yaml: `checks: { params: { <check id>: { <parameter>: <value> } } }`.',
     'A check whose inputs come from a source that failed, never ran, or is older than its freshness window is `stale`, never `pass`.',
     '',
     '| check | severity | controls | reads |',

@@ -22,6 +22,7 @@ import { eq } from 'drizzle-orm';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createSourceStore, type SourceStore } from './sources.ts';
 import { createChannelStore, type ChannelStore } from './channels.ts';
+import type { SettingsStore } from './settings.ts';
 
 export interface App {
   loaded: LoadedConfig;
@@ -37,6 +38,8 @@ export interface App {
   sourceStore: SourceStore;
   /** Alert channels added through the API (the alerter and dispatcher use them beside vigil.yaml's). */
   channelStore: ChannelStore;
+  /** SLAs and check parameters overridden through the API, merged with vigil.yaml (the monitor's). */
+  settings: SettingsStore;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,7 @@ export async function composeApp({ db, loaded, baseDir, clock, env }: ComposeOpt
     secrets,
     sourceStore,
     channelStore,
+    settings: monitor.settings,
     close: async () => {
       await channelStore.close();
       await db.close();

@@ -29,12 +29,15 @@ export interface OwnerQuery {
   details?: Record<string, unknown> | undefined;
 }
 
+type Sla = VigilConfig['findings']['sla'];
+
 export interface FindingDeps {
   db: Database;
   clock: Clock;
   evidence: Pick<EvidenceLog, 'append'>;
   alerts: AlertRaiser;
-  sla: VigilConfig['findings']['sla'];
+  /** The remediation SLA per severity: fixed, or read per workspace when a finding opens (Settings may override vigil.yaml). */
+  sla: Sla | ((workspaceId: string, tx: Executor) => Promise<Sla>);
   resolveOwner(q: OwnerQuery, tx: Executor): Promise<string | null>;
 }
 
@@ -52,8 +55,8 @@ const ACTIVE: FindingStatus[] = ['open', 'acknowledged', 'muted'];
 export function createFindingService(deps: FindingDeps) {
   const { db, clock, evidence, alerts } = deps;
 
-  const dueFrom = (severity: string, from: Date) =>
-    addDuration(from, deps.sla[(severity as Severity) in deps.sla ? (severity as Severity) : 'medium']);
+  const slaOf = async (workspaceId: string, tx: Executor): Promise<Sla> => (typeof deps.sla === 'function' ? deps.sla(workspaceId, tx) : deps.sla);
+  const dueFrom = (sla: Sla, severity: string, from: Date) => addDuration(from, sla[(severity as Severity) in sla ? (severity as Severity) : 'medium']);
 
   async function record(
     tx: Executor,
@@ -108,6 +111,8 @@ export function createFindingService(deps: FindingDeps) {
       const { check } = resolved;
       const touched = changes.filter((c) => c.resource !== '*');
       if (!touched.length) return;
+      let sla: Sla | undefined;
+      const due = async (severity: string) => dueFrom((sla ??= await slaOf(workspaceId, tx)), severity, now);
       const existing = new Map(
         (
           await tx
@@ -148,7 +153,7 @@ export function createFindingService(deps: FindingDeps) {
               reason: after.reason,
               remediation: after.remediation ?? null,
               openedAt: now,
-              dueAt: dueFrom(after.severity, now),
+              dueAt: await due(after.severity),
               resolvedAt: null,
               reopenedCount: 0,
               muteReason: null,
@@ -169,7 +174,7 @@ export function createFindingService(deps: FindingDeps) {
               reason: after.reason,
               remediation: after.remediation ?? null,
               openedAt: now,
-              dueAt: dueFrom(after.severity, now),
+              dueAt: await due(after.severity),
               resolvedAt: null,
               reopenedCount: f.reopenedCount + 1,
               alertedAtRisk: null,

@@ -15,11 +15,11 @@ import { registerSources, validateSources, type ConnectorLookup } from '../engin
 import type { BlobStore } from '../evidence/blob-store.ts';
 import type { EvidenceLog } from '../evidence/log.ts';
 import type { VigilConfig } from './config/schema.ts';
-import { resolveChecks } from './checks.ts';
 import { createFindingService, type OwnerQuery } from './findings.ts';
 import type { AlertRaiser } from './ports.ts';
 import { raiseDigests } from './digest.ts';
 import { listEffectiveSources, type SourceStore } from './sources.ts';
+import { createSettingsStore, type SettingsStore } from './settings.ts';
 
 export interface MonitorDeps {
   db: Database;
@@ -35,34 +35,24 @@ export interface MonitorDeps {
   configFile?: string;
   /** Sources added through the API, merged with vigil.yaml's at every sync and collection. */
   sourceStore?: SourceStore;
+  /** SLAs and check params overridden per workspace (default: a store over the same database). */
+  settings?: SettingsStore;
 }
 
-/**
- * The check params from vigil.yaml, plus what Vigil itself knows, for each check that declares such
- * a param: `evidenceRetention` (vigil.yaml evidence.retention, judged by logging.retention). Vigil's
- * own value wins over an override in checks.params: the check must judge the retention Vigil
- * actually applies, not one written beside it.
- */
-export function withVigilParams(checks: AnyCheck[], config: VigilConfig): Record<string, Record<string, unknown>> {
-  const known: Record<string, unknown> = { evidenceRetention: config.evidence.retention };
-  const out: Record<string, Record<string, unknown>> = { ...config.checks.params };
-  for (const c of checks) {
-    const shape = (c.params as { shape?: Record<string, unknown> }).shape ?? {};
-    const declared = Object.entries(known).filter(([k]) => k in shape);
-    if (declared.length) out[c.id] = { ...out[c.id], ...Object.fromEntries(declared) };
-  }
-  return out;
-}
+export { withVigilParams } from './settings.ts';
 
 export function createMonitor(deps: MonitorDeps) {
   const { db, clock, evidence, alerts, config } = deps;
-  const resolved: ResolvedCheck[] = resolveChecks(deps.checks, withVigilParams(deps.checks, config), deps.configFile);
+  const settings = deps.settings ?? createSettingsStore({ db, clock, evidence, config, checks: deps.checks, configFile: deps.configFile });
+  // vigil.yaml's params; what a workspace judges with (its overrides merged) is checksFor(ws).
+  const resolved: ResolvedCheck[] = settings.base;
   const findings = createFindingService({
     db,
     clock,
     evidence,
     alerts,
-    sla: config.findings.sla,
+    // Read when a finding opens or reopens, so a change in Settings applies to the next one.
+    sla: (workspaceId, tx) => settings.sla(workspaceId, tx),
     resolveOwner: deps.resolveOwner ?? (async () => null),
   });
 
@@ -94,7 +84,9 @@ export function createMonitor(deps: MonitorDeps) {
   }
 
   async function evaluate(workspaceId: string, options: { onlyChanged?: boolean; checkIds?: string[] } = {}): Promise<CheckRunSummary[]> {
-    const selected = options.checkIds ? resolved.filter((r) => options.checkIds!.includes(r.check.id)) : resolved;
+    // The overrides are read at every evaluation, so a worker judges with a change made elsewhere.
+    const all = await settings.resolved(workspaceId);
+    const selected = options.checkIds ? all.filter((r) => options.checkIds!.includes(r.check.id)) : all;
     return evaluateChecks({ db, clock }, workspaceId, selected, {
       onlyChanged: options.onlyChanged ?? false,
       hooks: {
@@ -127,7 +119,10 @@ export function createMonitor(deps: MonitorDeps) {
 
   return {
     findings,
+    /** Every check with vigil.yaml's params; `checksFor` gives a workspace's, with its overrides. */
     checks: resolved,
+    checksFor: (workspaceId: string) => settings.resolved(workspaceId),
+    settings,
 
     /** The sources of vigil.yaml and those added through the API, read now. */
     sources: (workspaceId: string) => listEffectiveSources(config, deps.sourceStore, workspaceId),
@@ -163,7 +158,7 @@ export function createMonitor(deps: MonitorDeps) {
 
     /** Time-driven work: expired mutes, SLA alerts, and the digests of the period that ended. */
     async sweep(workspaceId: string) {
-      const counts = await findings.sweep(workspaceId, { atRiskShare: config.alerts.slaAtRisk, muteWarning: 'P3D' });
+      const counts = await findings.sweep(workspaceId, { atRiskShare: await settings.slaAtRisk(workspaceId), muteWarning: 'P3D' });
       const digests = await raiseDigests({ db, clock, alerts }, workspaceId, config.alerts.digest);
       return { ...counts, digests };
     },

@@ -91,7 +91,7 @@ export function createServer(app: App, options: ServerOptions = {}): VigilServer
     events,
     metrics,
     queries: {
-      findings: createFindingsQuery({ db: app.db, now: () => app.clock.now(), atRiskShare: app.loaded.config.alerts.slaAtRisk }, workspaceId),
+      findings: createFindingsQuery({ db: app.db, now: () => app.clock.now(), atRiskShare: () => app.settings.slaAtRisk(workspaceId) }, workspaceId),
       results: createResultsQuery(app.db, workspaceId),
       controls: createControlsQuery(app.db, workspaceId),
       evidence: createEvidenceQuery(app.db, workspaceId),

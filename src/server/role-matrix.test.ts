@@ -185,6 +185,7 @@ const matrix: Record<string, Entry> = {
   'DELETE /api/v1/alerts/channels/:name': { allow: ADMIN, req: async () => ({ path: `/api/v1/alerts/channels/${await storedChannel()}` }) },
   'GET /api/v1/alerts/deliveries': { allow: OPS, req: get('/api/v1/alerts/deliveries') },
   'GET /api/v1/settings': { allow: ALL, req: get('/api/v1/settings') },
+  'PATCH /api/v1/settings': { allow: ADMIN, req: () => ({ path: '/api/v1/settings', body: { findings: { sla: { low: `P${120 + ++counter}D` } } } }) },
   'GET /api/v1/events': { allow: OPS, req: get('/api/v1/events') },
   // system
   'GET /api/v1/health': { allow: 'public', req: get('/api/v1/health') },

@@ -1,6 +1,7 @@
 // The dashboard end to end, as people use it: the first admin sets Vigil up from the printed link,
 // signs in, follows a failing control to its finding, works the finding, adds and tests a source,
-// and invites an auditor who can read but not change anything.
+// changes SLAs, check parameters and an alert channel in Settings, and invites an auditor who can
+// read but not change anything.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -191,6 +192,67 @@ describe('the dashboard', () => {
     const gone = (await (await admin.request.get(`${vigil.url}/api/v1/sources/okta-eu`)).json()) as { enabled: boolean; origin: string | null; lastSuccessAt: string | null };
     expect(gone).toMatchObject({ enabled: false, origin: null });
     expect(gone.lastSuccessAt).not.toBeNull();
+  });
+
+  it('changes an SLA and a check parameter from Settings, with errors shown at the field, and they stay after a reload', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const slas = page.getByRole('form', { name: 'Remediation SLAs' });
+    const high = slas.getByLabel(/^high/);
+    expect(await high.inputValue()).toBe('P30D');
+    await high.fill('ten days');
+    await slas.getByRole('button', { name: 'Save' }).click();
+    await slas.getByRole('alert').getByText(/ISO 8601 duration/).waitFor();
+    await high.fill('P10D');
+    await slas.getByRole('button', { name: 'Save' }).click();
+    await slas.getByRole('status').getByText('Saved: high.').waitFor();
+
+    await page.getByLabel('Find a check').fill('access.inactive-accounts');
+    await page.getByText('access.inactive-accounts', { exact: true }).click();
+    const params = page.getByRole('form', { name: 'Parameters of access.inactive-accounts' });
+    await params.getByLabel('maxInactiveDays', { exact: true }).fill('30');
+    await params.getByRole('button', { name: 'Save' }).click();
+    await params.getByRole('status').getByText(/Judged again: access\.inactive-accounts/).waitFor();
+
+    await page.reload();
+    expect(await page.getByRole('form', { name: 'Remediation SLAs' }).getByLabel(/^high/).inputValue()).toBe('P10D');
+    await page.getByRole('form', { name: 'Remediation SLAs' }).getByText('changed here').waitFor();
+    await page.getByLabel('Find a check').fill('access.inactive-accounts');
+    await page.getByText('access.inactive-accounts', { exact: true }).click();
+    const again = page.getByRole('form', { name: 'Parameters of access.inactive-accounts' });
+    expect(await again.getByLabel('maxInactiveDays', { exact: true }).inputValue()).toBe('30');
+    const settings = (await (await admin.request.get(`${vigil.url}/api/v1/settings`)).json()) as { findings: { sla: Record<string, string> }; checks: { id: string; params: Record<string, unknown> }[] };
+    expect(settings.findings.sla.high).toBe('P10D');
+    expect(settings.checks.find((c) => c.id === 'access.inactive-accounts')!.params.maxInactiveDays).toBe(30);
+
+    // Reset goes back to the default.
+    await again.getByRole('button', { name: /^Reset maxInactiveDays/ }).click();
+    await again.getByRole('status').getByText('Saved: maxInactiveDays.').waitFor();
+    expect(await again.getByLabel('maxInactiveDays', { exact: true }).inputValue()).toBe('90');
+  });
+
+  it('edits an alert channel added from the dashboard, keeping its secrets', async () => {
+    const channels = page.getByRole('region', { name: 'Alert channels' });
+    const add = channels.getByRole('form', { name: 'Add an alert channel' });
+    await add.getByLabel(/^Name/).fill('ops-hook');
+    await add.getByLabel(/^URL/).fill('https://hooks.example.com/vigil?token=url-secret-value');
+    await add.getByLabel(/^Signing secret/).fill('signing-secret-value-0123456789');
+    await add.getByRole('button', { name: 'Add channel' }).click();
+    await channels.getByRole('button', { name: 'Edit ops-hook' }).click();
+    const edit = channels.getByRole('form', { name: 'Edit ops-hook' });
+    expect(await edit.getByLabel(/^URL/).inputValue()).toBe('');
+    expect(await edit.getByLabel(/^Signing secret/).inputValue()).toBe('');
+    await edit.getByLabel(/^Timeout/).fill('5000');
+    await edit.getByLabel('finding.sla_breached').check();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await channels.getByRole('status').getByText('Channel “ops-hook” saved.').waitFor();
+    const list = (await (await admin.request.get(`${vigil.url}/api/v1/alerts/channels`)).json()) as { channels: Record<string, unknown>[] };
+    const hook = list.channels.find((c) => c.name === 'ops-hook')!;
+    // The URL and secret were left empty: the stored ones are kept (a webhook needs both to be valid).
+    expect(hook).toMatchObject({ origin: 'api', timeoutMs: 5000, url: '[REDACTED]', secret: '[REDACTED]' });
+    expect((hook.rules as { kinds: string[] }[])[0]!.kinds).toEqual(expect.arrayContaining(['finding.opened', 'source.failing', 'finding.sla_breached']));
+    const html = await page.content();
+    expect(html).not.toContain('url-secret-value');
+    expect(html).not.toContain('signing-secret-value');
   });
 
   it('lets an invited auditor read the audit period but change nothing', async () => {

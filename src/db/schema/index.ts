@@ -33,3 +33,4 @@ export * from './audit-periods.ts';
 export * from './audit-period-auditors.ts';
 export * from './source-configs.ts';
 export * from './alert-channel-configs.ts';
+export * from './setting-overrides.ts';

@@ -125,6 +125,18 @@ describe('findings pagination over 100 000 rows', () => {
     }
   });
 
+  it('reads the at-risk share in force at each request (it can change in Settings)', async () => {
+    const open = (await q.page({ status: ['open'], sla: ['on_track', 'at_risk'], limit: 5000 }, null)).items;
+    const elapsed = (f: FindingWithSla) => (NOW.getTime() - f.openedAt.getTime()) / (f.dueAt!.getTime() - f.openedAt.getTime());
+    const f = open.find((x) => x.dueAt && elapsed(x) > 0.02 && elapsed(x) < 0.98)!;
+    let share = elapsed(f) + 0.01;
+    const live = createFindingsQuery({ db, now: () => NOW, atRiskShare: async () => share }, ws);
+    expect((await live.get(f.id, null))!.slaState).toBe('on_track');
+    share = elapsed(f) - 0.01;
+    expect((await live.get(f.id, null))!.slaState).toBe('at_risk');
+    expect((await live.page({ status: ['open'], sla: ['at_risk'], limit: 5000 }, null)).items.map((x) => x.id)).toContain(f.id);
+  });
+
   it('never shows another workspace’s rows, and refuses a cursor made for another sort', async () => {
     const page = await q.page({ status: ['open', 'acknowledged', 'resolved', 'muted'], limit: 10 }, null);
     expect(page.items.every((f) => f.workspaceId === ws)).toBe(true);

@@ -80,8 +80,16 @@ function slaCondition(states: SlaState[], now: string, share: number): SQL {
 /** A finding is visible to an auditor when it was open at some time inside one of their periods. */
 const findingScope = (scope: Scope) => intervalInScope(sql`${findings.openedAt}`, sql`${findings.resolvedAt}`, scope);
 
-export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; now: () => Date; atRiskShare: number }, workspaceId: string) {
-  function conditions(q: FindingQuery, scope: Scope, at: string): SQL[] {
+/**
+ * `atRiskShare`: the SLA-at-risk share in force — a number, or a function reading the workspace's
+ * setting (it can change from the dashboard), asked once per request.
+ */
+export function createFindingsQuery(
+  { db, now, atRiskShare }: { db: Database; now: () => Date; atRiskShare: number | (() => Promise<number>) },
+  workspaceId: string,
+) {
+  const shareNow = async () => (typeof atRiskShare === 'number' ? atRiskShare : atRiskShare());
+  function conditions(q: FindingQuery, scope: Scope, at: string, share: number): SQL[] {
     const c: SQL[] = [eq(findings.workspaceId, workspaceId), findingScope(scope)];
     if (q.status?.length) c.push(sql`${findings.status} IN (${sql.join(q.status.map((s) => sql`${s}`), sql`, `)})`);
     if (q.severity?.length) c.push(sql`${findings.severity} IN (${sql.join(q.severity.map((s) => sql`${s}`), sql`, `)})`);
@@ -89,7 +97,7 @@ export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; no
     if (q.source) c.push(eq(findings.source, q.source));
     if (q.check) c.push(eq(findings.checkId, q.check));
     if (q.control) c.push(sql`${q.control} = ANY(${findings.controls})`);
-    if (q.sla?.length) c.push(slaCondition(q.sla, at, atRiskShare));
+    if (q.sla?.length) c.push(slaCondition(q.sla, at, share));
     if (q.workableBy) {
       const owned = q.workableBy.controls.length ? sql`${findings.controls} && ARRAY[${sql.join(q.workableBy.controls.map((x) => sql`${x}`), sql`, `)}]::text[]` : sql`FALSE`;
       c.push(sql`(lower(${findings.owner}) = ${q.workableBy.email} OR ${owned})`);
@@ -105,7 +113,8 @@ export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; no
       const nowDate = now();
       const at = nowDate.toISOString();
       const { expr, key, cast } = sortExpr(sort);
-      const where = conditions(q, scope, at);
+      const share = await shareNow();
+      const where = conditions(q, scope, at, share);
       const filters = and(...where);
       if (q.cursor) {
         const cur = decodeCursor(q.cursor, cursorSchema);
@@ -132,7 +141,7 @@ export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; no
         total = r?.n ?? 0;
       }
       return {
-        items: items.map(({ sortKey: _k, ...f }) => ({ ...f, slaState: slaStateOf(f, nowDate, atRiskShare) })),
+        items: items.map(({ sortKey: _k, ...f }) => ({ ...f, slaState: slaStateOf(f, nowDate, share) })),
         nextCursor,
         ...(total === undefined ? {} : { total }),
       };
@@ -143,7 +152,7 @@ export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; no
         .select()
         .from(findings)
         .where(and(eq(findings.workspaceId, workspaceId), eq(findings.id, id), findingScope(scope)));
-      return f ? { ...f, slaState: slaStateOf(f, now(), atRiskShare) } : undefined;
+      return f ? { ...f, slaState: slaStateOf(f, now(), await shareNow()) } : undefined;
     },
 
     /** A finding's history; an auditor sees only the transitions inside their periods. */
@@ -159,7 +168,7 @@ export function createFindingsQuery({ db, now, atRiskShare }: { db: Database; no
     /** Active findings by severity and SLA state, and all findings by status: the overview's counts. */
     async summary(scope: Scope) {
       const at = now().toISOString();
-      const share = atRiskShare;
+      const share = await shareNow();
       const rows = await db.orm
         .select({
           severity: findings.severity,

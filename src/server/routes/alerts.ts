@@ -66,7 +66,7 @@ export const alertRoutes = [
         channels: [...a.channels.map((c) => ({ ...channelView(c), origin: 'config' })), ...stored.map(storedJson)],
         rules: [...a.rules, ...stored.flatMap((c) => c.rules.map((r) => ({ channel: c.name, ...r })))],
         digest: a.digest ?? null,
-        slaAtRisk: a.slaAtRisk,
+        slaAtRisk: await ctx.app.settings.slaAtRisk(ctx.workspaceId),
       };
     },
   }),

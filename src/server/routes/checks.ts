@@ -19,7 +19,7 @@ const checkSchema = z.object({
   severity: z.string(),
   inputs: z.object({ resources: z.array(z.string()), events: z.array(z.string()), optional: z.array(z.string()) }),
   freshness: z.string().describe('How old its inputs may be before its results are stale (ISO 8601 duration).'),
-  params: z.unknown().describe('Parameters in force: defaults merged with checks.params in vigil.yaml.'),
+  params: z.unknown().describe('Parameters in force: defaults, then checks.params in vigil.yaml, then the overrides made in Settings (PATCH /api/v1/settings).'),
   status: z.enum(controlStatuses),
   results: z.record(z.string(), z.number()),
   lastRun: z.object({ at: isoTime(), status: z.string(), error: z.string().nullable() }).nullable(),
@@ -63,7 +63,7 @@ export const checkRoutes = [
     handler: async ({ ctx, query, scope }) => {
       const counts = await ctx.queries.results.countsByCheck(scope);
       const runs = await lastRuns(ctx);
-      return ctx.app.monitor.checks
+      return (await ctx.app.monitor.checksFor(ctx.workspaceId))
         .filter((r) => (!query.control || r.check.controls.includes(query.control)) && (!query.area || r.check.area === query.area))
         .map((r) => checkJson(r, counts.get(r.check.id), runs.get(r.check.id)));
     },
@@ -78,7 +78,7 @@ export const checkRoutes = [
     params: idParam('check'),
     response: checkSchema.extend({ paramsSchema: z.record(z.string(), z.unknown()) }),
     handler: async ({ ctx, params, scope }) => {
-      const r = findCheck(ctx.app, params.id);
+      const r = (await ctx.app.monitor.checksFor(ctx.workspaceId)).find((c) => c.check.id === params.id);
       if (!r) throw notFound(`no check ${params.id}`, { hint: 'GET /api/v1/checks lists them' });
       const counts = await ctx.queries.results.countsByCheck(scope);
       const [run] = await ctx.app.db.orm.select().from(checkRuns).where(and(eq(checkRuns.workspaceId, ctx.workspaceId), eq(checkRuns.checkId, r.check.id)));

@@ -153,3 +153,36 @@ export interface Source {
   /** vigil.yaml (config) or added through the API (api); null for a source no longer defined. */
   origin: 'config' | 'api' | null;
 }
+
+/** GET /api/v1/settings: each SLA and check parameter in force, with where it comes from. */
+export type SettingOrigin = 'default' | 'config' | 'override';
+
+export interface SettingField {
+  /** As in vigil.yaml; errors name it in `where`. */
+  path: string;
+  name: string;
+  value: unknown;
+  origin: SettingOrigin;
+  /** What a reset falls back to. */
+  base: unknown;
+  input: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'string-list' | 'json';
+  nullable: boolean;
+  options?: string[];
+  description?: string;
+  locked: string | null;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export interface Settings {
+  findings: { sla: Record<string, string>; slaAtRisk: number; fields: SettingField[] };
+  checks: { id: string; title: string; params: Record<string, unknown>; overridden: string[]; fields: SettingField[] }[];
+  evidence: { retention: Record<string, string>; checkpointEvery: string; witnesses: number };
+  publicUrl: string | null;
+}
+
+export interface SettingsChanged extends Settings {
+  changes: { path: string; check?: string; before: { value: unknown; origin: SettingOrigin }; after: { value: unknown; origin: SettingOrigin } }[];
+  record: string | null;
+  evaluated: { check: string; outcome: string; results: number; changes: number }[];
+}
