@@ -3,6 +3,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { builtInChecks } from './registry.ts';
+import { createInputReader } from './sdk/inputs.ts';
+import { createWorkspaceRepo } from '../db/repositories/workspaces.ts';
+import { createTestDb } from '../db/testing.ts';
 import { loadLibrary } from '../catalog/index.ts';
 import { checkDocsStale } from '../../scripts/gen-check-docs.ts';
 
@@ -31,6 +34,34 @@ describe('the check registry', () => {
     const controls = new Set(loadLibrary().map((c) => c.id));
     const unknown = builtInChecks.flatMap((c) => c.controls.filter((id) => !controls.has(id)).map((id) => `${c.id} → ${id}`));
     expect(unknown).toEqual([]);
+  });
+
+  it('declares readsNow on exactly the checks that read the current time', async () => {
+    // Over an empty inventory: every check reads \`now\` (or not) before it looks at any row. The
+    // engine also refuses \`now\` to an undeclared check at run time, whatever rows it has.
+    const db = await createTestDb();
+    try {
+      const ws = await createWorkspaceRepo(db.orm).ensure('acme', 'Acme');
+      const wrong: string[] = [];
+      for (const check of builtInChecks) {
+        let read = false;
+        const ctx = {
+          workspaceId: ws.id,
+          params: check.params.parse({}),
+          inputs: createInputReader(db.orm, ws.id),
+          get now() {
+            read = true;
+            return new Date('2026-03-02T08:00:00.000Z');
+          },
+        };
+        // A check may refuse an empty inventory (the leaver check wants an HR roster): what it read until then counts.
+        await check.evaluate(ctx).catch(() => undefined);
+        if (read !== (check.readsNow ?? false)) wrong.push(`${check.id}: reads now ${read}, declares readsNow ${check.readsNow ?? false}`);
+      }
+      expect(wrong).toEqual([]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('is documented: docs/checks.md is what the generator writes', () => {

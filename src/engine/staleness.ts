@@ -15,12 +15,24 @@ export type InputHealth =
 
 export const DEFAULT_FRESHNESS = 'P1D';
 
+/** The enabled sources of a workspace: read once per evaluation, judged per check by `healthOf`. */
+export async function enabledSources(db: Executor, workspaceId: string): Promise<SourceRow[]> {
+  return db.select().from(sources).where(and(eq(sources.workspaceId, workspaceId), eq(sources.enabled, true)));
+}
+
 export async function inputHealth(db: Executor, workspaceId: string, check: AnyCheck, now: Date): Promise<InputHealth> {
   const names = inputNames(check);
   const rows = await db
     .select()
     .from(sources)
     .where(and(eq(sources.workspaceId, workspaceId), eq(sources.enabled, true), arrayOverlaps(sources.provides, names)));
+  return healthOf(rows, check, now);
+}
+
+/** `inputHealth` over sources already read (any enabled ones: those providing none of the check's inputs are ignored). */
+export function healthOf(enabled: readonly SourceRow[], check: AnyCheck, now: Date): InputHealth {
+  const names = inputNames(check);
+  const rows = enabled.filter((s) => s.provides.some((p) => names.includes(p)));
   const optional = new Set(check.inputs.optional ?? []);
   // A check whose every input is optional reads alternatives (any one vulnerability scanner): one is enough.
   const required = names.filter((n) => !optional.has(n));

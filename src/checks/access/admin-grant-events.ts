@@ -42,6 +42,8 @@ export const adminGrantEvents = defineCheck({
   area: 'access',
   controls: ['ACC-07', 'LOG-09'],
   severity: 'high',
+  // Results move with the clock: grants within lookbackDays before now.
+  readsNow: true,
   inputs: { events: [OKTA_SYSTEM_LOG], resources: [OKTA_USERS, OKTA_FACTORS, OKTA_GROUPS], optional: [OKTA_GROUPS] },
   params: z.object({
     lookbackDays: z.number().int().min(1).max(3650).default(90).describe('Grants in this many days before now are judged (Okta keeps 90 days of System Log).'),

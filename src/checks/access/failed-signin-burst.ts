@@ -34,6 +34,8 @@ export const failedSigninBurst = defineCheck({
   area: 'access',
   controls: ['ACC-15', 'LOG-04'],
   severity: 'high',
+  // Results move with the clock: failed sign-ins within lookbackDays before now.
+  readsNow: true,
   inputs: { events: [OKTA_SYSTEM_LOG] },
   params: z.object({
     threshold: z.number().int().min(2).max(10000).default(10).describe('Failed sign-ins of one account that make a burst.'),

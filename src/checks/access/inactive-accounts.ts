@@ -15,6 +15,8 @@ export const inactiveAccounts = defineCheck({
   area: 'access',
   controls: ['ACC-08'],
   severity: 'medium',
+  // Results move with the clock: idle time is measured up to now.
+  readsNow: true,
   inputs: { resources: [OKTA_USERS] },
   params: z.object({
     maxInactiveDays: z.number().int().min(1).max(3650).default(90).describe('Days without a sign-in after which an account that can still sign in fails (a common baseline: 90).'),

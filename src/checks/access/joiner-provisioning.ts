@@ -23,6 +23,8 @@ export const joinerProvisioning = defineCheck({
   area: 'access',
   controls: ['ACC-05'],
   severity: 'medium',
+  // Results move with the clock: joiners within lookbackDays, deadlines passing.
+  readsNow: true,
   inputs: { resources: [...HR_TYPES, OKTA_USERS], optional: [...HR_TYPES] },
   params,
   async evaluate({ params: p, now, inputs }) {

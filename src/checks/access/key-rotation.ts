@@ -16,6 +16,8 @@ export const keyRotation = defineCheck({
   area: 'access',
   controls: ['ACC-10'],
   severity: 'medium',
+  // Results move with the clock: a key ages with the clock.
+  readsNow: true,
   inputs: { resources: [AWS_ACCESS_KEYS] },
   params: z.object({
     maxAgeDays: z.number().int().min(1).default(90).describe('An active key older than this many days must be rotated (CIS AWS Foundations: 90).'),

@@ -239,6 +239,8 @@ export const leaverDeprovisioned = defineCheck({
   area: 'access',
   controls: ['ACC-04'],
   severity: 'high',
+  // Results move with the clock: SLA deadlines pass, leavers within lookbackDays.
+  readsNow: true,
   inputs: {
     resources: [...HR_TYPES, OKTA_USERS, GITHUB_MEMBERS, AWS_IAM_USERS, AWS_ACCESS_KEYS],
     events: [OKTA_SYSTEM_LOG, GITHUB_AUDIT_LOG, AWS_CLOUDTRAIL],

@@ -15,6 +15,8 @@ export const rootAccount = defineCheck({
   area: 'access',
   controls: ['ACC-09'],
   severity: 'critical',
+  // Results move with the clock: root use within recentUseDays before now.
+  readsNow: true,
   inputs: { resources: [AWS_CREDENTIAL_REPORT] },
   params: z.object({
     recentUseDays: z

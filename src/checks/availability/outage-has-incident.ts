@@ -77,6 +77,8 @@ export const outageHasIncident = defineCheck({
   area: 'availability',
   controls: ['AVL-01', 'INC-08'],
   severity: 'medium',
+  // Results move with the clock: outages within the lookback, the grace period passing.
+  readsNow: true,
   inputs: { events: [OUTAGES, PROBES], resources: [PAGERDUTY_INCIDENTS, JIRA_ISSUES], optional: [PAGERDUTY_INCIDENTS, JIRA_ISSUES] },
   params,
   async evaluate({ inputs, params: p, now }) {

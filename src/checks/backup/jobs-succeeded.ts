@@ -73,6 +73,8 @@ export const jobsSucceeded = defineCheck({
   area: 'backup',
   controls: ['BCK-01'],
   severity: 'high',
+  // Results move with the clock: jobs within the lookback before now.
+  readsNow: true,
   inputs: { events: [AWS_BACKUP_JOBS] },
   params,
   async evaluate({ inputs, params: p, now }) {

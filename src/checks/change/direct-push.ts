@@ -17,6 +17,8 @@ export const directPush = defineCheck({
   area: 'change',
   controls: ['CHG-01', 'CHG-02'],
   severity: 'high',
+  // Results move with the clock: commits within the lookback before now.
+  readsNow: true,
   inputs: { resources: [COMMITS] },
   params,
   async evaluate({ params: p, now, inputs }) {

@@ -38,6 +38,8 @@ export const gitReviewTrailer = defineCheck({
   area: 'change',
   controls: ['CHG-02'],
   severity: 'high',
+  // Results move with the clock: commits within the lookback before now.
+  readsNow: true,
   inputs: { resources: [GIT_COMMITS] },
   params,
   async evaluate({ params: p, now, inputs }) {

@@ -65,6 +65,8 @@ export const gitSignedCommits = defineCheck({
   area: 'change',
   controls: ['CHG-01', 'CHG-02'],
   severity: 'medium',
+  // Results move with the clock: commits within the lookback before now.
+  readsNow: true,
   inputs: { resources: [GIT_COMMITS] },
   params,
   async evaluate({ params: p, now, inputs }) {

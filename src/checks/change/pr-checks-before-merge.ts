@@ -24,6 +24,8 @@ export const prChecksBeforeMerge = defineCheck({
   area: 'change',
   controls: ['CHG-03'],
   severity: 'medium',
+  // Results move with the clock: pull requests within the lookback before now.
+  readsNow: true,
   inputs: { resources: [PULL_REQUESTS, BRANCH_PROTECTIONS] },
   params,
   async evaluate({ params: p, now, inputs }) {

@@ -31,6 +31,8 @@ export const prIndependentApproval = defineCheck({
   area: 'change',
   controls: ['CHG-02'],
   severity: 'high',
+  // Results move with the clock: pull requests within the lookback before now.
+  readsNow: true,
   inputs: { resources: [PULL_REQUESTS] },
   params,
   async evaluate({ params: p, now, inputs }) {

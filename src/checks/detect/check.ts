@@ -63,6 +63,8 @@ export function defineDetection(spec: DetectionSpec) {
     controls: spec.controls,
     severity: spec.severity,
     // Each stream alone is enough: an organization with only AWS still wants AWS alerts.
+    // Results move with the clock: events within lookbackDays before now.
+    readsNow: true,
     inputs: { events: spec.streams, optional: spec.streams.length > 1 ? spec.streams : [] },
     params: z.object({
       lookbackDays: z

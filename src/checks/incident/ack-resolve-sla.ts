@@ -50,6 +50,8 @@ export const ackResolveSla = defineCheck({
   area: 'incident',
   controls: ['INC-02', 'INC-03'],
   severity: 'medium',
+  // Results move with the clock: SLA deadlines pass.
+  readsNow: true,
   inputs: { resources: [PAGERDUTY_INCIDENTS] },
   params,
   async evaluate({ params: p, now, inputs }) {

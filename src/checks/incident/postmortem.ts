@@ -64,6 +64,8 @@ export const postmortem = defineCheck({
   area: 'incident',
   controls: ['INC-04'],
   severity: 'medium',
+  // Results move with the clock: the postmortem deadline passes.
+  readsNow: true,
   inputs: { resources: [JIRA_ISSUES, PAGERDUTY_INCIDENTS], optional: [PAGERDUTY_INCIDENTS] },
   params,
   async evaluate({ params: p, now, inputs }) {

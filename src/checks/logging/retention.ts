@@ -94,6 +94,8 @@ export const retention = defineCheck({
   severity: 'medium',
   // The trails and buckets tell which buckets hold CloudTrail's log files and how long they keep them;
   // without them the log groups and Vigil's own retention are still judged.
+  // Results move with the clock: a retention given in months or years is counted in days from now.
+  readsNow: true,
   inputs: { resources: [AWS_LOG_GROUPS, AWS_TRAILS, AWS_BUCKETS], optional: [AWS_TRAILS, AWS_BUCKETS] },
   params,
   async evaluate({ inputs, params: p, now }) {

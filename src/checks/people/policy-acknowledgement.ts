@@ -21,6 +21,8 @@ export const policyAcknowledgement = defineCheck({
   area: 'people',
   controls: ['GOV-02'],
   severity: 'medium',
+  // Results move with the clock: acknowledgements are due yearly.
+  readsNow: true,
   inputs: { resources: [POLICY_ACKNOWLEDGEMENTS, ...HR_TYPES], optional: [...HR_TYPES] },
   params: z.object({
     withinDays: z.number().int().min(0).max(365).default(30).describe('Days after the start date by which a new joiner must have acknowledged.'),

@@ -21,6 +21,8 @@ export const training = defineCheck({
   area: 'people',
   controls: ['GOV-03'],
   severity: 'medium',
+  // Results move with the clock: training is due yearly.
+  readsNow: true,
   inputs: { resources: [TRAINING_COMPLETIONS, ...HR_TYPES], optional: [...HR_TYPES] },
   params: z.object({
     withinDays: z.number().int().min(0).max(365).default(30).describe('Days after the start date by which a new joiner must have completed the training.'),

@@ -61,6 +61,11 @@ export type CheckResult = PassResult | FailResult | NotApplicableResult;
 export interface CheckContext<P> {
   workspaceId: string;
   params: P;
+  /**
+   * The instant of the run. Only a check declaring `readsNow: true` may read it: the engine's
+   * context throws for any other, since an incremental run skips a check whose inputs and params
+   * did not change, which is only right for a check whose results do not move with the clock.
+   */
   now: Date;
   inputs: InputReader;
 }
@@ -94,8 +99,9 @@ export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
   freshness?: string;
   /**
    * What a result depends on, which decides what an incremental evaluation re-judges:
-   * - `population` (the default, always safe): results may depend on any row, on events and on
-   *   the time; every run judges everything.
+   * - `population` (the default): results may depend on any row and on events of the check's
+   *   inputs (and on the time, with `readsNow`); a run judges everything, unless no row of its
+   *   inputs changed since its last run and it does not read the clock, when it is skipped.
    * - `resource`: each result is about one row of one of the check's resource types (named
    *   `<type>/<key>`) and depends only on that row, the rows that `belongsTo` attaches to it, and
    *   the params — not on other rows, not on events, not on `now`. A run after a collection then
@@ -103,6 +109,15 @@ export interface CheckDefinition<P extends z.ZodType = z.ZodType> {
    *   `belongsTo` rows point at), keeping the current results of all others.
    */
   scope?: CheckScope;
+  /**
+   * Results may change as time passes with no change in the data: an SLA or deadline, an age
+   * ("within N days", "not used for 90 days"), a window of events before now. Such a check reads
+   * `now` and must say so; an incremental evaluation always re-judges it (like a change in its
+   * inputs would), while a check that does not read the clock is skipped when none of the rows it
+   * reads changed and its params are the same as at its last run. The engine refuses `now` to a
+   * check that does not declare it, so a forgotten declaration is an error, not a wrong skip.
+   */
+  readsNow?: boolean;
   /**
    * With `scope: 'resource'`: input types whose rows each belong to one judged row — a row of
    * type `to` whose key is the value of field `by` (e.g. `okta.factors` belong to `okta.users` by
@@ -128,6 +143,7 @@ export function defineCheck<P extends z.ZodType>(def: CheckDefinition<P>): Check
   }
   if (def.scope === 'resource') {
     if (def.inputs.events?.length) throw new Error(`check ${def.id}: scope 'resource' judges rows on their own, so it cannot read events (${def.inputs.events.join(', ')}); use scope 'population'`);
+    if (def.readsNow) throw new Error(`check ${def.id}: scope 'resource' results depend only on their rows and the params, so it cannot read now (readsNow); use scope 'population'`);
     const types = def.inputs.resources ?? [];
     for (const [type, link] of Object.entries(def.belongsTo ?? {})) {
       if (!types.includes(type)) throw new Error(`check ${def.id}: belongsTo names ${type}, which is not one of its resource inputs`);

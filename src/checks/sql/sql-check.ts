@@ -53,6 +53,8 @@ export function sqlCheck(spec: SqlCheckSpec, where: string): AnyCheck {
     controls: spec.controls,
     severity: spec.severity,
     inputs: { resources: spec.inputs.resources, events: spec.inputs.events },
+    // A query may call now() (or read beyond its declared inputs): an incremental run always re-judges it.
+    readsNow: true,
     ...(spec.freshness ? { freshness: spec.freshness } : {}),
     params: z.object({}),
     async evaluate(ctx) {
