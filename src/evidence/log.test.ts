@@ -142,9 +142,9 @@ describe('evidence log', () => {
     await f.log.append(gone.id, Array.from({ length: 5 }, (_, i) => event(i)));
     const count = async () =>
       rowsOf<{ n: number }>(
-        await f.db.orm.execute(sql`SELECT (SELECT count(*) FROM evidence_records WHERE workspace_id = ${gone.id})::int + (SELECT count(*) FROM evidence_nodes WHERE workspace_id = ${gone.id})::int AS n`),
+        await f.db.orm.execute(sql`SELECT (SELECT count(*) FROM evidence_records WHERE workspace_id = ${gone.id})::int + (SELECT count(*) FROM evidence_tiles WHERE workspace_id = ${gone.id})::int AS n`),
       )[0]!.n;
-    expect(await count()).toBe(5 + 3);
+    expect(await count()).toBe(5 + 1); // five records, one (partial) level-0 tile
     await f.db.orm.execute(sql`DELETE FROM workspaces WHERE id = ${gone.id}`);
     expect(await count()).toBe(0);
   });
@@ -213,5 +213,51 @@ describe('evidence content', () => {
     const got = await g.log.get(g.workspaceId, r!.id);
     expect(got?.content).toBe(canonicalize(content));
     expect(sha256(got!.content!).toString('hex')).toBe(r!.contentHash);
+  });
+
+  it('stores metadata holding tabs, newlines and backslashes exactly (the COPY path escapes them)', async () => {
+    const odd = 'tab\there\nnew line\\back\\slash \\N \r';
+    const data = Buffer.from('odd attachment');
+    const [r] = await g.log.append(g.workspaceId, [
+      { kind: 'manual', source: `cli ${odd}`, subject: `subject ${odd}`, content: { odd }, attachments: [{ name: `a\\b\tc.txt`, mediaType: 'text/plain', data }] },
+    ]);
+    const got = await g.log.get(g.workspaceId, r!.id);
+    expect(got).toMatchObject({ source: `cli ${odd}`, subject: `subject ${odd}`, content: canonicalize({ odd }), leafHash: r!.leafHash });
+    expect(got!.attachments[0]!.name).toBe('a\\b\tc.txt');
+    expect(envelopeJson(got!)).toBe(envelopeJson(r!));
+  });
+});
+
+describe('a log spanning several tiles', () => {
+  let g: EvidenceFixture;
+  const all: Buffer[] = [];
+  beforeAll(async () => {
+    g = await createEvidenceFixture();
+    // Batches that end inside tiles, so later appends extend partial tiles at both tile levels.
+    for (const count of [150, 300, 250, 70]) {
+      const out = await g.log.append(g.workspaceId, Array.from({ length: count }, (_, i) => event(all.length + i)));
+      all.push(...out.map((r) => unhex(r.leafHash)));
+    }
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it('writes one row per tile, not one per node', async () => {
+    const tiles = rowsOf<{ level: number; idx: number | string; n: number }>(
+      await g.db.orm.execute(sql`SELECT level, idx, octet_length(hashes) / 32 AS n FROM evidence_tiles WHERE workspace_id = ${g.workspaceId} ORDER BY level, idx`),
+    );
+    expect(tiles.map((t) => `${t.level}/${Number(t.idx)}:${t.n}`)).toEqual(['0/0:256', '0/1:256', '0/2:256', '0/3:2', '1/0:3']);
+  });
+
+  it('proves leaves in every tile, at older sizes too, with proofs that verify independently', async () => {
+    for (const [m, n] of [[0, 770], [255, 770], [256, 770], [767, 770], [769, 770], [300, 512], [511, 513], [100, 257]] as const) {
+      const p = await g.log.prove(g.workspaceId, m, n);
+      expect(verifyInclusion(all[m]!, m, n, p.hashes.map(unhex), mth(all.slice(0, n))), `leaf ${m} in ${n}`).toBe(true);
+    }
+    for (const [m, n] of [[256, 770], [255, 513], [768, 770], [1, 770]] as const) {
+      const p = await g.log.consistency(g.workspaceId, m, n);
+      expect(verifyConsistency(m, n, mth(all.slice(0, m)), mth(all.slice(0, n)), p.hashes.map(unhex)), `${m} → ${n}`).toBe(true);
+    }
   });
 });

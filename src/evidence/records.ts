@@ -6,7 +6,7 @@
  */
 import { VigilError, invalidInput } from '../lib/errors.ts';
 import { canonicalString, canonicalize, type JsonValue } from './canonical-json.ts';
-import { leafHash, sha256 } from './merkle.ts';
+import { hash } from 'node:crypto';
 
 /**
  * The kinds of evidence. Closed so that retention policies and queries can name them; extend it by
@@ -134,7 +134,11 @@ function canonicalNumberOf(n: number): string {
   return String(n);
 }
 
-export const envelopeLeafHash = (e: EvidenceEnvelope): Buffer => leafHash(Buffer.from(envelopeJson(e), 'utf8'));
+/**
+ * The leaf hash of an envelope: SHA-256 of 0x00 then its canonical JSON. Hashed as one string (the
+ * prefix is U+0000, one byte in UTF-8) so the text is encoded once and nothing is concatenated.
+ */
+export const envelopeLeafHash = (e: EvidenceEnvelope): Buffer => hash('sha256', `\u0000${envelopeJson(e)}`, 'buffer') as unknown as Buffer;
 
 /** Canonical content text and its hash, refusing content too large to keep inline. */
 export function canonicalContent(content: unknown, where: string): { text: string; hash: string } {
@@ -146,7 +150,7 @@ export function canonicalContent(content: unknown, where: string): { text: strin
       hint: 'store large material as an attachment and keep a summary in the content',
     });
   }
-  return { text, hash: sha256(text).toString('hex') };
+  return { text, hash: hash('sha256', text, 'hex') };
 }
 
 /** Parse and check leaf data (an envelope's canonical JSON) read from a bundle. */

@@ -79,12 +79,20 @@ describe('full verification of the stored log', () => {
     expect(e.where).toMatch(/\(leaf 7\)/);
   });
 
+  it('catches a time changed by less than a millisecond, which the envelope cannot show', async () => {
+    await q(`UPDATE evidence_records SET collected_at = collected_at + interval '1 microsecond' WHERE workspace_id = $1 AND leaf_index = 9`);
+    const e = await failure();
+    expect(e.message).toMatch(/part below the millisecond.*a time was changed/);
+    expect(e.where).toMatch(/\(leaf 9\)/);
+  });
+
   it('catches a changed timestamp even when the leaf hash was recomputed to match', async () => {
     await q(`UPDATE evidence_records SET effective_at = effective_at + interval '1 second' WHERE workspace_id = $1 AND leaf_index = 7`);
     const [rec] = await f.log.list(ws, { after: 6, limit: 1 });
     await q(`UPDATE evidence_records SET leaf_hash = decode($2, 'hex') WHERE workspace_id = $1 AND leaf_index = 7`, [envelopeLeafHash(rec!).toString('hex')]);
     const e = await failure();
-    expect(e.message).toMatch(/stored tree node over leaves 6–7 differs/);
+    expect(e.message).toMatch(/stored tree hash over leaf 7 \(tile 0\/0, entry 7\) differs/);
+    expect(e.where).toMatch(/leaf 7$/);
   });
 
   it('names the leaf of a deleted record', async () => {
@@ -98,7 +106,7 @@ describe('full verification of the stored log', () => {
     await q(`UPDATE evidence_records SET leaf_index = 9 WHERE workspace_id = $1 AND leaf_index = 1002`);
     await q(`UPDATE evidence_records SET leaf_index = 2 WHERE workspace_id = $1 AND leaf_index = 1009`);
     const e = await failure();
-    expect(e.message).toMatch(/node over leaves 2–3 differs from the records at those leaves: records were reordered or replaced/);
+    expect(e.message).toMatch(/hash over leaf 2 \(tile 0\/0, entry 2\) differs from the records at those leaves: records were reordered or replaced/);
   });
 
   it('catches a duplicated record appended outside the log', async () => {
@@ -119,7 +127,7 @@ describe('full verification of the stored log', () => {
       [forged.id, envelopeLeafHash(forged).toString('hex')],
     );
     const e = await failure();
-    expect(e.message).toMatch(/node over leaves 4–5 differs/);
+    expect(e.message).toMatch(/hash over leaf 4 \(tile 0\/0, entry 4\) differs/);
   });
 
   it('catches a rewrite of the whole tree by the checkpoint it no longer matches', async () => {
@@ -129,22 +137,25 @@ describe('full verification of the stored log', () => {
     ]);
     const all = await f.log.list(ws, { limit: 5000 });
     const fr = new Frontier();
-    await q(`DELETE FROM evidence_nodes WHERE workspace_id = $1`);
+    const leaves: Buffer[] = [];
     for (const r of all) {
       const leaf = envelopeLeafHash(r);
       await q(`UPDATE evidence_records SET leaf_hash = decode($2, 'hex') WHERE workspace_id = $1 AND leaf_index = $3`, [leaf.toString('hex'), r.leafIndex]);
-      const nodes: [number, number, Buffer][] = [];
-      fr.push(leaf, (l, i, h) => nodes.push([l, i, h]));
-      for (const [l, i, h] of nodes) await q(`INSERT INTO evidence_nodes VALUES ($1, $2, $3, decode($4, 'hex'))`, [l, i, h.toString('hex')]);
+      fr.push(leaf);
+      leaves.push(leaf);
     }
+    // 33 leaves: the whole tree is one level-0 tile.
+    await q(`UPDATE evidence_tiles SET hashes = decode($2, 'hex') WHERE workspace_id = $1 AND level = 0 AND idx = 0`, [Buffer.concat(leaves).toString('hex')]);
     await q(`UPDATE evidence_log_heads SET frontier = decode($2, 'hex') WHERE workspace_id = $1`, [fr.encode().toString('hex')]);
     const e = await failure();
     expect(e.message).toMatch(/do not rebuild the tree signed by checkpoint ckp_\w+ \(size 21\)/);
   });
 
-  it('catches an altered tree node that proofs would be built from', async () => {
-    await q(`UPDATE evidence_nodes SET hash = decode(repeat('00', 32), 'hex') WHERE workspace_id = $1 AND level = 2 AND idx = 1`);
-    expect((await failure()).message).toMatch(/node over leaves 4–7 differs/);
+  it('catches an altered tile entry that proofs would be built from', async () => {
+    await q(`UPDATE evidence_tiles SET hashes = set_byte(hashes, 5 * 32 + 3, get_byte(hashes, 5 * 32 + 3) # 1) WHERE workspace_id = $1 AND level = 0 AND idx = 0`);
+    const e = await failure();
+    expect(e.message).toMatch(/hash over leaf 5 \(tile 0\/0, entry 5\) differs/);
+    expect(e.where).toMatch(/leaf 5$/);
   });
 
   it('catches a checkpoint swapped for another one', async () => {
@@ -169,5 +180,63 @@ describe('full verification of the stored log', () => {
     await q(`DELETE FROM evidence_records WHERE workspace_id = $1 AND leaf_index >= 25`);
     await q(`UPDATE evidence_log_heads SET tree_size = 25 WHERE workspace_id = $1`);
     await expect(verify()).rejects.toThrow(/beyond the log's 25 leaves: records were removed from the end|frontier/);
+  });
+});
+
+describe('full verification of a log spanning several tiles', () => {
+  // 33 + 600 = 633 leaves: level-0 tiles 0/0 and 0/1 full, 0/2 with 121 hashes; level-1 tile 1/0
+  // with 2 hashes (the roots of leaves 0–255 and 256–511).
+  beforeEach(async () => {
+    for (let lo = 0; lo < 600; lo += 200) {
+      await f.log.append(ws, Array.from({ length: 200 }, (_, i) => ({ kind: 'event' as const, source: 'okta', subject: `w${lo + i}`, content: { i: lo + i } })));
+    }
+  });
+  const tileLengths = async () =>
+    (await q(`SELECT level, idx, octet_length(hashes) / 32 AS n FROM evidence_tiles WHERE workspace_id = $1 ORDER BY level, idx`)).map((r) => `${r.level}/${r.idx}:${r.n}`);
+
+  it('stores the tree as tiles of 256 hashes and accepts them untouched', async () => {
+    expect(await tileLengths()).toEqual(['0/0:256', '0/1:256', '0/2:121', '1/0:2']);
+    expect(await verify()).toMatchObject({ treeSize: 633, records: 633 });
+  });
+
+  it('catches a changed byte in a tile above the leaves, naming the leaves its entry covers', async () => {
+    await q(`UPDATE evidence_tiles SET hashes = set_byte(hashes, 32 + 17, get_byte(hashes, 32 + 17) # 128) WHERE workspace_id = $1 AND level = 1 AND idx = 0`);
+    const e = await failure();
+    expect(e.message).toMatch(/stored tree hash over leaves 256–511 \(tile 1\/0, entry 1\) differs from the records at those leaves/);
+    expect(e.where).toMatch(/leaves 256–511$/);
+  });
+
+  it('catches a truncated tile', async () => {
+    await q(`UPDATE evidence_tiles SET hashes = substring(hashes from 1 for 120 * 32) WHERE workspace_id = $1 AND level = 0 AND idx = 2`);
+    const e = await failure();
+    expect(e.message).toMatch(/hash over leaf 632 \(tile 0\/2, entry 120\) is missing for the records at those leaves: the tile was truncated or deleted/);
+  });
+
+  it('catches a tile extended past the tree, and an append refuses to extend it further', async () => {
+    await q(`UPDATE evidence_tiles SET hashes = hashes || decode(repeat('ab', 32), 'hex') WHERE workspace_id = $1 AND level = 0 AND idx = 2`);
+    const e = await failure();
+    expect(e.message).toMatch(/stored tile 0\/2 holds 122 hashes where the log's 633 leaves allow 121: hashes over leaf 633 and after were added outside the log/);
+    expect(e.where).toMatch(/tile 0\/2$/);
+    await expect(f.log.append(ws, [{ kind: 'event', source: 'okta', subject: 'late', content: {} }])).rejects.toThrow(
+      /tile 0\/2 should hold 121 hashes before this append, it holds 122/,
+    );
+    expect((await f.log.head(ws)).treeSize).toBe(633);
+  });
+
+  it('catches an extra tile at a level the tree does not reach', async () => {
+    await q(`INSERT INTO evidence_tiles (workspace_id, level, idx, hashes) VALUES ($1, 2, 0, decode(repeat('cd', 32), 'hex'))`);
+    expect((await failure()).message).toMatch(/stored tile 2\/0 holds 1 hashes where the log's 633 leaves allow 0: hashes over leaves 0–65535 and after/);
+  });
+
+  it('catches a deleted tile', async () => {
+    await q(`DELETE FROM evidence_tiles WHERE workspace_id = $1 AND level = 0 AND idx = 1`);
+    expect((await failure()).message).toMatch(/hash over leaf 256 \(tile 0\/1, entry 0\) is missing/);
+  });
+
+  it('catches two tiles whose contents were swapped', async () => {
+    await q(`UPDATE evidence_tiles SET idx = 100 + idx WHERE workspace_id = $1 AND level = 0 AND idx IN (0, 1)`);
+    await q(`UPDATE evidence_tiles SET idx = 1 WHERE workspace_id = $1 AND level = 0 AND idx = 100`);
+    await q(`UPDATE evidence_tiles SET idx = 0 WHERE workspace_id = $1 AND level = 0 AND idx = 101`);
+    expect((await failure()).message).toMatch(/hash over leaf 0 \(tile 0\/0, entry 0\) differs/);
   });
 });

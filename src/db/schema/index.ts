@@ -19,7 +19,7 @@ export * from './finding-events.ts';
 export * from './outbox-deliveries.ts';
 export * from './evidence-log-heads.ts';
 export * from './evidence-records.ts';
-export * from './evidence-nodes.ts';
+export * from './evidence-tiles.ts';
 export * from './evidence-checkpoints.ts';
 export * from './evidence-blob-refs.ts';
 export * from './evidence-blob-releases.ts';

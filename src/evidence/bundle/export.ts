@@ -13,7 +13,7 @@ import type { EvidenceLog, SignedCheckpoint } from '../log.ts';
 import { hashRange, inclusionRanges, rangeKeys, type NodeKey } from '../merkle.ts';
 import { formatVerifierKey, signNote } from '../note.ts';
 import { envelopeJson, envelopeTime } from '../records.ts';
-import { nodeKey, queryRows, readNodes, selectRecords } from '../store.ts';
+import { queryRows, readNodes, selectRecords } from '../store.ts';
 import { openWriter } from './files.ts';
 import { ATTACHMENT_DIR, FILES, README, formatStatement, indexLine, type RecordLine } from './format.ts';
 
@@ -80,11 +80,11 @@ export async function exportBundle(
     for (;;) {
       const recs = await selectRecords(db.orm, workspaceId, sql`${inPeriod} AND leaf_index > ${after} AND leaf_index < ${size}`, sql`ORDER BY leaf_index LIMIT ${page}`);
       if (recs.length === 0) break;
-      // All the proofs of a page from one read of the nodes they need.
+      // All the proofs of a page from one read of the tiles holding the nodes they need.
       const ranges = recs.map((r) => inclusionRanges(r.leafIndex, size));
       const keys: NodeKey[] = ranges.flat().flatMap(([lo, hi]) => rangeKeys(lo, hi));
       const nodes = await readNodes(db.orm, workspaceId, keys);
-      const get = (k: NodeKey) => nodes.get(nodeKey(k)) ?? missing(k);
+      const get = (k: NodeKey) => nodes.node(k) ?? missing(k);
       for (let i = 0; i < recs.length; i++) {
         const r = recs[i]!;
         const line: RecordLine = {
