@@ -9,7 +9,7 @@
  * message, and what could not be read. Nothing already stored is removed by a failing run: rows
  * are marked deleted only after a complete listing.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +74,7 @@ export interface CollectOptions {
 const keyOf = (row: Row, primaryKey: string | readonly string[]) =>
   (typeof primaryKey === 'string' ? [primaryKey] : primaryKey).map((k) => String(row[k])).join('/');
 
-const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+const hashOf = (text: string) => hash('sha256', text);
 
 export async function collectSource(deps: CollectDeps, workspaceId: string, source: SourceConfig, options: CollectOptions = {}): Promise<CollectOutcome> {
   const { db, clock } = deps;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,22 @@ describe('content-addressed blob store', () => {
     expect(info.sha256).toBe(sha256(data).toString('hex'));
     expect(readdirSync(join(dir, 'store', '.tmp'))).toEqual([]);
     await expect(blobs.putFile(join(dir, 'missing'))).rejects.toMatchObject({ _tag: 'NotFound' });
+  });
+
+  it('stores a file whose bytes are already there without writing them again', async () => {
+    const file = join(dir, 'snapshot.jsonl');
+    writeFileSync(file, '{"id":1}\n{"id":2}\n');
+    const info = await blobs.putFile(file);
+    const stored = join(dir, 'store', info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256);
+    const first = statSync(stored).ino;
+    expect(await blobs.putFile(file)).toEqual(info);
+    // Not replaced by a copy renamed into place: the same file, untouched.
+    expect(statSync(stored).ino).toBe(first);
+    // Different bytes still go in as a new blob.
+    writeFileSync(file, '{"id":1}\n');
+    const other = await blobs.putFile(file);
+    expect(other.sha256).not.toBe(info.sha256);
+    expect((await blobs.get(other.sha256)).toString()).toBe('{"id":1}\n');
   });
 
   it('refuses to return bytes that no longer match their name', async () => {

@@ -35,6 +35,21 @@ export interface BlobStore {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+async function hashFile(path: string): Promise<BlobInfo> {
+  const h = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      h.update(chunk);
+      size += chunk.length;
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new VigilError('NotFound', 'file not found', { where: path });
+    throw e;
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
 export function createBlobStore({ dir }: { dir: string }): BlobStore {
   const pathOf = (hash: string) => {
     if (!HEX64.test(hash)) throw new VigilError('InvalidInput', `"${hash}" is not a SHA-256 blob name (64 lower-case hex digits)`);
@@ -75,6 +90,12 @@ export function createBlobStore({ dir }: { dir: string }): BlobStore {
     },
 
     async putFile(path) {
+      // A file already stored (a snapshot identical to the last one) is only read and hashed:
+      // no copy, no flush. The copy below hashes again, so a file changed in between is stored
+      // under the hash of what was copied.
+      const seen = await hashFile(path);
+      const existing = await this.head(seen.sha256);
+      if (existing?.size === seen.size) return seen;
       await mkdir(tmpDir, { recursive: true, mode: 0o700 });
       const tmp = tmpPath();
       const h = createHash('sha256');
