@@ -104,6 +104,55 @@ describe('controls', () => {
     expect(cc61.status).toBe('fail');
     expect(cov.requirements.every((r) => (r.coverage === 'uncovered') === (r.gap === 'uncovered'))).toBe(true);
   });
+
+  it('gives the dashboard overview in one call, agreeing with the endpoints it replaces', async () => {
+    type Counts = Record<string, number>;
+    const o = await getJson<{
+      controls: Counts;
+      frameworks: { id: string; byStatus: Counts }[];
+      soc2Groups: { group: string; title: string; requirements: number; byStatus: Counts }[];
+      failingControls: { id: string; status: string; failingResults: number }[];
+      findings: { open: number; bySeverity: { severity: string; on_track: number; at_risk: number; overdue: number; muted: number }[] };
+      sources: { name: string; title: string }[];
+      trend: { from: string; to: string; controls: number; days: { date: string; passing: number; failing: number; stale: number; no_data: number }[] };
+    }>('/api/v1/overview', admin);
+    const tally = (xs: string[]) => xs.reduce<Counts>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
+    const nonZero = (c: Counts) => Object.fromEntries(Object.entries(c).filter(([, n]) => n > 0));
+
+    const list = await getJson<{ id: string; status: string; automated: boolean; results: Counts }[]>('/api/v1/controls', admin);
+    expect(nonZero(o.controls)).toEqual(tally(list.map((c) => c.status)));
+    expect(o.failingControls.map((c) => c.id).sort()).toEqual(list.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id).sort());
+    expect(o.failingControls.find((c) => c.id === 'TST-01')).toEqual({ id: 'TST-01', title: expect.any(String), status: 'fail', owner: 'member@example.com', ownerRole: expect.any(String), failingResults: 1 });
+
+    const cov = await getJson<{ requirements: { group: string; status: string }[] }>('/api/v1/frameworks/soc2/coverage', admin);
+    expect(nonZero(o.frameworks.find((f) => f.id === 'soc2')!.byStatus)).toEqual(tally(cov.requirements.map((r) => r.status)));
+    expect(o.soc2Groups.map((g) => g.group)).toEqual([...new Set(cov.requirements.map((r) => r.group))]);
+    for (const g of o.soc2Groups) expect(nonZero(g.byStatus)).toEqual(tally(cov.requirements.filter((r) => r.group === g.group).map((r) => r.status)));
+    expect(o.soc2Groups.find((g) => g.group === 'CC6')!.title).not.toBe('CC6');
+
+    const summary = await getJson<{ active: { severity: string; on_track: number; at_risk: number; overdue: number; muted: number }[] }>('/api/v1/findings/summary', admin);
+    expect(o.findings.bySeverity).toEqual(summary.active.filter((r) => r.on_track + r.at_risk + r.overdue + r.muted > 0));
+    expect(o.findings.open).toBe(summary.active.reduce((n, r) => n + r.on_track + r.at_risk + r.overdue, 0));
+
+    const sources = await getJson<{ name: string; title: string; enabled: boolean }[]>('/api/v1/sources', admin);
+    expect(o.sources.map((x) => ({ name: x.name, title: x.title }))).toEqual(sources.filter((x) => x.enabled).map((x) => ({ name: x.name, title: x.title })));
+
+    // The trend: each automated control's timeline (the last 90 days), counted per day.
+    const automated = list.filter((c) => c.automated);
+    expect(o.trend.controls).toBe(automated.length);
+    expect(o.trend.days).toHaveLength(90);
+    const timelines = await Promise.all(automated.map((c) => getJson<{ from: string; to: string; days: { date: string; state: string }[] }>(`/api/v1/controls/${c.id}/timeline`, admin)));
+    expect({ from: o.trend.from, to: o.trend.to }).toEqual({ from: timelines[0]!.from, to: timelines[0]!.to });
+    expect(o.trend.days).toEqual(
+      timelines[0]!.days.map((d, i) => ({ date: d.date, passing: 0, failing: 0, stale: 0, no_data: 0, ...tally(timelines.map((t) => t.days[i]!.state)) })),
+    );
+    expect(o.trend.days.some((d) => d.failing > 0)).toBe(true);
+
+    // An auditor: statuses over their period, the trend over it, no sources.
+    const a = await getJson<{ sources: unknown[]; trend: { from: string; to: string } }>('/api/v1/overview', auditor);
+    expect(a.sources).toEqual([]);
+    expect(a.trend).toMatchObject({ from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
+  });
 });
 
 describe('findings', () => {

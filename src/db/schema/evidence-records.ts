@@ -28,6 +28,8 @@ export const evidenceRecords = pgTable(
     index('evidence_records_effective_idx').on(t.workspaceId, t.effectiveAt),
     index('evidence_records_subject_idx').on(t.workspaceId, t.subject),
     index('evidence_records_live_idx').on(t.workspaceId, t.effectiveAt).where(sql`expired_at IS NULL`),
+    // A control's newest check results, per check (migration 0014).
+    index('evidence_records_by_check').on(t.workspaceId, sql`split_part(${t.subject}, '/', 1)`, t.leafIndex).where(sql`kind = 'check.result'`),
   ],
 );
 

@@ -13,6 +13,7 @@ export * from './events.ts';
 export * from './event-cursors.ts';
 export * from './check-results.ts';
 export * from './check-result-counts.ts';
+export * from './check-result-days.ts';
 export * from './check-runs.ts';
 export * from './findings.ts';
 export * from './finding-events.ts';

@@ -3,16 +3,17 @@
  *
  * A control's status is the worst over its checks: fail > error > stale > no_data > pass >
  * not_applicable, where a check without any result is no_data — missing evidence is never green.
- * The timeline answers "was this control effective on every day of the period?" by SQL over the
+ * The timeline answers "was this control effective on every day of the period?" over the
  * state-change intervals of check_results: a day is failing when any of its checks failed at some
  * time that day, else stale when any was in error or stale, else no_data when any check had no
  * state that day, else passing. Days are UTC; days after "now" have no data yet. The database
- * returns runs of days per (check, status), not rows per day and resource (see checkDays).
+ * returns runs of days per (check, status), read from the per-day read model check_result_days and
+ * the current results (see checkDays), not rows per day and resource.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { rowsOf } from '../../db/client.ts';
-import type { ResultStatus } from '../../db/schema/check-results.ts';
+import { resultStatuses, type ResultStatus } from '../../db/schema/check-results.ts';
 import { invalidInput } from '../../lib/errors.ts';
 
 export const controlStatuses = ['fail', 'error', 'stale', 'no_data', 'pass', 'not_applicable'] as const;
@@ -38,6 +39,12 @@ export function controlStatus(checkIds: string[], counts: Map<string, Partial<Re
 
 export const MAX_DAYS = 400;
 
+// What held for a check on a day, as bits.
+const FAIL = 1;
+const STALE = 2;
+const PASS = 4;
+const NA = 8;
+
 /** Midnight UTC at or before `d`, and at or after it. */
 export const floorDay = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000);
 export const ceilDay = (d: Date) => new Date(Math.ceil(d.getTime() / 86_400_000) * 86_400_000);
@@ -58,99 +65,113 @@ function dayCount(from: Date, to: Date): number {
 
 export function createControlsQuery(db: Database, workspaceId: string) {
   /**
-   * Per day and check: which statuses held at some time that day. Each interval becomes a range of
-   * day numbers [d0, d1); the database folds the intervals of each (check, status) into its runs of
-   * days with at least one such interval (a running sum of +1 at d0 and −1 at d1), so the work is
-   * one pass over the intervals and the answer is a few rows per check, however many resources.
+   * Per day and check: which statuses held at some time that day, from the read model of
+   * migration 0014 rather than from every interval of the period. Closed intervals come from
+   * check_result_days (per check, status and day: how many touched it), one row per check and
+   * status with its days as an array, read in the key's order (no sort). Open ones (current
+   * results) hold from the day of the first valid_from of each check and status among its current
+   * rows (an index probe each) up to "now". On the last day, closed states judged after "now" (a
+   * clock ahead of the server's) are taken off again, as the rule counts a day only up to "now".
+   * So the work is checks × days × statuses, however many resources and intervals there are.
    */
   async function checkDays(checkIds: string[], from: Date, to: Date, now: Date) {
     const n = dayCount(from, to);
-    const out: { day: number; check: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }[] = [];
-    if (!checkIds.length) return { n, rows: out };
+    const k = checkIds.length;
+    /** Per day and check (day * k + check), the statuses that held: FAIL | STALE | PASS | NA bits. */
+    const held = new Uint8Array(n * k);
+    if (from.getTime() % 86_400_000 !== 0) throw new Error(`a timeline starts at midnight UTC, not at ${from.toISOString()}`);
+    const end = new Date(Math.min(to.getTime(), now.getTime()));
+    // Days with data: up to and including the one "now" falls in.
+    const m = Math.max(0, Math.min(n, Math.ceil((end.getTime() - from.getTime()) / 86_400_000)));
+    if (!k || m === 0) return { n, held };
     const f = from.toISOString();
-    const end = new Date(Math.min(to.getTime(), now.getTime())).toISOString();
+    const e = end.toISOString();
+    const day0 = f.slice(0, 10);
+    const lastDay = new Date(from.getTime() + (m - 1) * 86_400_000).toISOString().slice(0, 10);
+    const dayAfter = new Date(from.getTime() + m * 86_400_000).toISOString();
     const list = sql.join(checkIds.map((c) => sql`${c}`), sql`, `);
-    const runs = rowsOf<{ check_id: string; status: ResultStatus; d0: number; d1: number }>(
+    const keys = sql.join(checkIds.map((c) => sql`(${c}::text)`), sql`, `);
+    const statuses = sql.join(resultStatuses.map((st) => sql`(${st}::text)`), sql`, `);
+    const runs = rowsOf<{ check_id: string; status: ResultStatus; days: string | null; d0: number | null; d1: number | null }>(
       await db.orm.execute(sql`
-        WITH iv AS (
-          SELECT check_id, status,
-            greatest(0, floor(extract(epoch FROM (valid_from - ${f}::timestamptz)) / 86400))::int AS d0,
-            least(${n}, ceil(extract(epoch FROM (least(coalesce(valid_to, ${end}::timestamptz), ${end}::timestamptz) - ${f}::timestamptz)) / 86400))::int AS d1
-          FROM check_results
-          WHERE workspace_id = ${workspaceId} AND check_id IN (${list})
-            AND valid_from < ${end}::timestamptz AND coalesce(valid_to, 'infinity'::timestamptz) > ${f}::timestamptz
-        ),
-        edges AS (
-          SELECT check_id, status, d0 AS day, count(*) AS delta FROM iv WHERE d1 > d0 GROUP BY 1, 2, 3
-          UNION ALL
-          SELECT check_id, status, d1, -count(*) FROM iv WHERE d1 > d0 AND d1 < ${n} GROUP BY 1, 2, 3
-        ),
-        steps AS (SELECT check_id, status, day, sum(delta) AS delta FROM edges GROUP BY 1, 2, 3),
-        runs AS (
-          SELECT check_id, status, day AS d0,
-            lead(day, 1, ${n}) OVER w AS d1,
-            sum(delta) OVER w AS active
-          FROM steps
-          WINDOW w AS (PARTITION BY check_id, status ORDER BY day)
-        )
-        SELECT check_id, status, d0, d1 FROM runs WHERE active > 0 AND d1 > d0`),
+        SELECT check_id, status, array_agg(day - ${day0}::date ORDER BY day)::text AS days, NULL::int AS d0, NULL::int AS d1
+        FROM check_result_days
+        WHERE workspace_id = ${workspaceId} AND check_id IN (${list}) AND day >= ${day0}::date AND day < ${lastDay}::date AND n > 0
+        GROUP BY check_id, status
+        UNION ALL
+        SELECT c.check_id, c.status, NULL, ${m - 1}::int, ${m}::int
+        FROM check_result_days c
+        WHERE c.workspace_id = ${workspaceId} AND c.check_id IN (${list}) AND c.day = ${lastDay}::date
+          AND c.n > (
+            SELECT count(*) FROM check_results r
+            WHERE r.workspace_id = c.workspace_id AND r.check_id = c.check_id AND r.status = c.status AND r.valid_to IS NOT NULL
+              AND r.valid_from >= ${e}::timestamptz AND r.valid_from < ${dayAfter}::timestamptz
+          )
+        UNION ALL
+        SELECT k.check_id, s.status, NULL, greatest(0, floor(extract(epoch FROM (o.since - ${f}::timestamptz)) / 86400))::int, ${m}::int
+        FROM (VALUES ${keys}) AS k(check_id)
+        CROSS JOIN (VALUES ${statuses}) AS s(status)
+        CROSS JOIN LATERAL (
+          SELECT r.valid_from AS since FROM check_results r
+          WHERE r.workspace_id = ${workspaceId} AND r.check_id = k.check_id AND r.status = s.status AND r.valid_to IS NULL
+          ORDER BY r.valid_from LIMIT 1
+        ) AS o
+        WHERE o.since < ${e}::timestamptz`),
     );
-    const byDay = new Map<string, { day: number; check: string; fail: boolean; stale: boolean; pass: boolean; na: boolean }>();
+    const index = new Map(checkIds.map((c, i) => [c, i]));
+    const bit: Record<ResultStatus, number> = { fail: FAIL, error: STALE, stale: STALE, pass: PASS, not_applicable: NA };
     for (const r of runs) {
-      for (let day = Number(r.d0); day < Number(r.d1); day++) {
-        const key = `${day}\u0000${r.check_id}`;
-        let row = byDay.get(key);
-        if (!row) {
-          row = { day, check: r.check_id, fail: false, stale: false, pass: false, na: false };
-          byDay.set(key, row);
-          out.push(row);
-        }
-        if (r.status === 'fail') row.fail = true;
-        else if (r.status === 'error' || r.status === 'stale') row.stale = true;
-        else if (r.status === 'pass') row.pass = true;
-        else row.na = true;
-      }
+      const i = index.get(r.check_id);
+      if (i === undefined) continue;
+      const b = bit[r.status];
+      // Closed intervals: the days as an array literal ("{0,1,5}"), one row per check and status.
+      if (r.days !== null) for (const d of r.days.slice(1, -1).split(',')) held[Number(d) * k + i]! |= b;
+      else for (let day = Number(r.d0); day < Number(r.d1); day++) held[day * k + i]! |= b;
     }
-    return { n, rows: out };
+    return { n, held };
   }
 
-  /** Per day, each check's status that day (no entry: no data). */
-  function statusByDay(n: number, rows: Awaited<ReturnType<typeof checkDays>>['rows']): Map<string, ControlStatus>[] {
-    const days: Map<string, ControlStatus>[] = Array.from({ length: n }, () => new Map());
-    for (const r of rows) {
-      const s: ControlStatus = r.fail ? 'fail' : r.stale ? 'stale' : r.pass ? 'pass' : 'not_applicable';
-      days[r.day]!.set(r.check, s);
-    }
-    return days;
-  }
-
-  function dayState(checkIds: string[], statuses: Map<string, ControlStatus>): DayState {
-    if (!checkIds.length) return 'no_data';
-    const s = checkIds.map((c) => statuses.get(c) ?? 'no_data').reduce(worst);
-    return s === 'fail' ? 'failing' : s === 'stale' || s === 'error' ? 'stale' : s === 'pass' ? 'passing' : 'no_data';
-  }
+  /**
+   * A check's rank on a day from what held (worst first: fail > stale or error > no data > pass >
+   * not applicable; nothing held is no data), and a control's day state from its worst check.
+   */
+  const rankOf = (h: number) => (h & FAIL ? 5 : h & STALE ? 3 : h & PASS ? 1 : h & NA ? 0 : 2);
+  const stateOf = (rank: number): DayState => (rank === 5 ? 'failing' : rank === 3 ? 'stale' : rank === 1 ? 'passing' : 'no_data');
 
   const dateOf = (from: Date, i: number) => new Date(from.getTime() + i * 86_400_000).toISOString().slice(0, 10);
 
   return {
     /** One control's day-by-day state over [from, to). */
     async timeline(checkIds: string[], from: Date, to: Date, now: Date): Promise<DayRow[]> {
-      const { n, rows } = await checkDays(checkIds, from, to, now);
-      return statusByDay(n, rows).map((statuses, i) => ({
-        date: dateOf(from, i),
-        state: dayState(checkIds, statuses),
-        failing: checkIds.filter((c) => statuses.get(c) === 'fail'),
-      }));
+      const { n, held } = await checkDays(checkIds, from, to, now);
+      const k = checkIds.length;
+      return Array.from({ length: n }, (_, d) => {
+        let top = -1;
+        const failing: string[] = [];
+        for (let i = 0; i < k; i++) {
+          const h = held[d * k + i]!;
+          top = Math.max(top, rankOf(h));
+          if (h & FAIL) failing.push(checkIds[i]!);
+        }
+        return { date: dateOf(from, d), state: k ? stateOf(top) : 'no_data', failing };
+      });
     },
 
     /** Per day, how many controls were in each state: the overview's trend. */
     async trend(controls: { id: string; checks: string[] }[], from: Date, to: Date, now: Date) {
       const all = [...new Set(controls.flatMap((c) => c.checks))];
-      const { n, rows } = await checkDays(all, from, to, now);
-      return statusByDay(n, rows).map((statuses, i) => {
+      const at = new Map(all.map((c, i) => [c, i]));
+      const of = controls.map((c) => c.checks.map((x) => at.get(x)!));
+      const { n, held } = await checkDays(all, from, to, now);
+      const k = all.length;
+      return Array.from({ length: n }, (_, d) => {
         const counts: Record<DayState, number> = { failing: 0, stale: 0, no_data: 0, passing: 0 };
-        for (const c of controls) counts[dayState(c.checks, statuses)]++;
-        return { date: dateOf(from, i), ...counts };
+        for (const checks of of) {
+          let top = checks.length ? -1 : 2;
+          for (const i of checks) top = Math.max(top, rankOf(held[d * k + i]!));
+          counts[stateOf(top)]++;
+        }
+        return { date: dateOf(from, d), ...counts };
       });
     },
   };

@@ -1,6 +1,6 @@
 /**
  * Evidence search: by control (its manual evidence, subject `control:<id>`, and the judgements of
- * its checks, subject `<check>/<resource>`), source, kind, subject and effective period, newest
+ * its checks, subject `<check>/<resource>`, each read from its own index), source, kind, subject and effective period, newest
  * first by default, paged by leaf index. For an auditor, only records effective inside their periods.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
@@ -51,15 +51,21 @@ export function createEvidenceQuery(db: Database, workspaceId: string) {
       if (q.subject) where.push(eq(evidenceRecords.subject, q.subject));
       if (q.from) where.push(sql`${evidenceRecords.effectiveAt} >= ${q.from.toISOString()}::timestamptz`);
       if (q.to) where.push(sql`${evidenceRecords.effectiveAt} < ${q.to.toISOString()}::timestamptz`);
-      if (q.control) {
-        const judged = q.control.checks.map((c) => sql`starts_with(${evidenceRecords.subject}, ${`${c}/`})`);
-        const parts = [sql`${evidenceRecords.subject} = ${`control:${q.control.id}`}`];
-        if (judged.length) parts.push(sql`(${evidenceRecords.kind} = 'check.result' AND (${sql.join(judged, sql` OR `)}))`);
-        where.push(sql`(${sql.join(parts, sql` OR `)})`);
-      }
       if (q.cursor !== undefined) {
         if (!/^\d{1,15}$/.test(q.cursor)) throw invalidInput('this cursor is not valid; start again without one', { where: 'query.cursor' });
         where.push(order === 'desc' ? sql`${evidenceRecords.leafIndex} < ${Number(q.cursor)}` : sql`${evidenceRecords.leafIndex} > ${Number(q.cursor)}`);
+      }
+      if (q.control) {
+        // The newest (or oldest) records of each part on its own — the control's manual evidence,
+        // then each check's judgements through evidence_records_by_check (migration 0014) — so no
+        // part waits on a scan of the workspace's other records; the page is taken from their union.
+        // Literals, not parameters, for the kind and the separator: they must match the partial
+        // expression index.
+        const dir = sql.raw(order === 'desc' ? 'DESC' : 'ASC');
+        const part = (cond: SQL) => sql`(SELECT ${evidenceRecords.leafIndex} FROM ${evidenceRecords} WHERE ${and(...where, cond)} ORDER BY ${evidenceRecords.leafIndex} ${dir} LIMIT ${limit + 1})`;
+        const parts = [part(sql`${evidenceRecords.subject} = ${`control:${q.control.id}`}`)];
+        for (const c of q.control.checks) parts.push(part(sql`${evidenceRecords.kind} = 'check.result' AND split_part(${evidenceRecords.subject}, '/', 1) = ${c}`));
+        where.push(sql`${evidenceRecords.leafIndex} IN (${sql.join(parts, sql` UNION ALL `)})`);
       }
       const rows = await db.orm
         .select(columns)

@@ -165,8 +165,12 @@ export function createFindingsQuery(
       return rows.filter((r) => instantVisible(r.at, scope));
     },
 
-    /** Active findings by severity and SLA state, and all findings by status: the overview's counts. */
-    async summary(scope: Scope) {
+    /**
+     * Active findings by severity and SLA state, and all findings by status: the overview's counts.
+     * `unresolved` counts only open, acknowledged and muted findings (what the overview shows),
+     * read through findings_by_status instead of every finding ever resolved.
+     */
+    async summary(scope: Scope, opts: { unresolved?: boolean } = {}) {
       const at = now().toISOString();
       const share = await shareNow();
       const rows = await db.orm
@@ -180,7 +184,7 @@ export function createFindingsQuery(
           n: sql<number>`count(*)::int`,
         })
         .from(findings)
-        .where(and(eq(findings.workspaceId, workspaceId), findingScope(scope)))
+        .where(and(eq(findings.workspaceId, workspaceId), findingScope(scope), opts.unresolved ? sql`${findings.status} IN ('open', 'acknowledged', 'muted')` : undefined))
         .groupBy(sql`1`, sql`2`, sql`3`);
       return rows;
     },

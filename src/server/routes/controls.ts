@@ -3,10 +3,13 @@
  * requirement links; one control with its checks, results, evidence and requirements; and its
  * operating-effectiveness timeline over a period, day by day.
  */
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createControlService, loadCatalog } from '../../catalog/index.ts';
+import { compareIds, frameworkOrder } from '../../catalog/ids.ts';
 import type { ControlRecord } from '../../db/repositories/controls.ts';
-import { controlFrequencies } from '../../db/schema/controls.ts';
+import { controlRequirements } from '../../db/schema/control-requirements.ts';
+import { controlFrequencies, controls } from '../../db/schema/controls.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { ServerContext } from '../context.ts';
 import { defineRoute } from '../http/route.ts';
@@ -64,10 +67,40 @@ function controlJson(c: ControlRecord, checks: string[], counts: Map<string, Par
   };
 }
 
+/**
+ * One control with its links, read by its key (not the whole list): the detail and the timeline
+ * ask for one. Links in the order the control service gives (framework, then requirement id).
+ */
 async function controlOr404(ctx: ServerContext, id: string): Promise<ControlRecord> {
-  const c = (await createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId }).list()).find((x) => x.id === id);
+  const orm = ctx.app.db.orm;
+  const [[c], links] = await Promise.all([
+    orm.select().from(controls).where(and(eq(controls.workspaceId, ctx.workspaceId), eq(controls.id, id))),
+    orm.select().from(controlRequirements).where(and(eq(controlRequirements.workspaceId, ctx.workspaceId), eq(controlRequirements.controlId, id))),
+  ]);
   if (!c) throw notFound(`no control ${id} in this workspace`, { hint: 'GET /api/v1/controls lists them' });
-  return c;
+  return {
+    id: c.id,
+    title: c.title,
+    description: c.description,
+    area: c.area,
+    ownerRole: c.ownerRole,
+    owner: c.owner,
+    frequency: c.frequency,
+    origin: c.origin,
+    definedIn: c.definedIn,
+    requirements: links
+      .map((l) => ({ framework: l.framework, id: l.requirementId, strength: l.strength }))
+      .sort((a, b) => frameworkOrder(a.framework) - frameworkOrder(b.framework) || compareIds(a.id, b.id)),
+  };
+}
+
+/** That the control exists (the timeline needs nothing else of it). */
+async function assertControl(ctx: ServerContext, id: string): Promise<void> {
+  const [c] = await ctx.app.db.orm
+    .select({ id: controls.id })
+    .from(controls)
+    .where(and(eq(controls.workspaceId, ctx.workspaceId), eq(controls.id, id)));
+  if (!c) throw notFound(`no control ${id} in this workspace`, { hint: 'GET /api/v1/controls lists them' });
 }
 
 const tag = 'controls';
@@ -121,14 +154,17 @@ export const controlRoutes = [
         .describe('Current results per resource, failures first (the first 100).'),
     }),
     handler: async ({ ctx, params, scope }) => {
-      const c = await controlOr404(ctx, params.id);
-      const checks = checksByControl(ctx.app).get(c.id) ?? [];
+      const checks = checksByControl(ctx.app).get(params.id) ?? [];
       const ids = checks.map((r) => r.check.id);
-      const counts = await ctx.queries.results.countsByCheck(scope, ids);
       const catalog = loadCatalog();
-      const evidence = await ctx.queries.evidence.search({ control: { id: c.id, checks: ids }, limit: 10 }, scope);
-      // Failures first: the page a person opens a control for.
-      const failing = await ctx.queries.results.current({ checks: ids, status: ['fail', 'error', 'stale'], limit: 100 }, scope);
+      // Independent reads, issued together (PostgreSQL runs them on several connections).
+      const [c, counts, evidence, failing] = await Promise.all([
+        controlOr404(ctx, params.id),
+        ctx.queries.results.countsByCheck(scope, ids),
+        ctx.queries.evidence.search({ control: { id: params.id, checks: ids }, limit: 10 }, scope),
+        // Failures first: the page a person opens a control for.
+        ctx.queries.results.current({ checks: ids, status: ['fail', 'error', 'stale'], limit: 100 }, scope),
+      ]);
       const rest = failing.items.length < 100 && !failing.nextCursor ? await ctx.queries.results.current({ checks: ids, status: ['pass', 'not_applicable'], limit: 100 - failing.items.length }, scope) : { items: [], nextCursor: null };
       return {
         ...controlJson(
@@ -173,13 +209,13 @@ export const controlRoutes = [
       summary: z.record(z.enum(dayStates), z.number()),
     }),
     handler: async ({ ctx, params, query, scope }) => {
-      const c = await controlOr404(ctx, params.id);
+      await assertControl(ctx, params.id);
       const now = ctx.app.clock.now();
       const { from, to } = timelineRange(query, scope, now);
-      const days = await ctx.queries.controls.timeline(checkIdsOf(ctx.app, c.id), from, to, now);
+      const days = await ctx.queries.controls.timeline(checkIdsOf(ctx.app, params.id), from, to, now);
       const summary = { failing: 0, stale: 0, no_data: 0, passing: 0 };
       for (const d of days) summary[d.state]++;
-      return { control: c.id, from: from.toISOString(), to: to.toISOString(), days, summary };
+      return { control: params.id, from: from.toISOString(), to: to.toISOString(), days, summary };
     },
   }),
 ];

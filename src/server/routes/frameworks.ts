@@ -4,7 +4,7 @@
  * only by controls without automated checks.
  */
 import { z } from 'zod';
-import { createControlService, frameworkIds, loadCatalog, type FrameworkId } from '../../catalog/index.ts';
+import { computeCoverage, createControlService, frameworkIds, loadCatalog, type FrameworkId } from '../../catalog/index.ts';
 import { notFound } from '../../lib/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { checksByControl } from '../queries/catalog.ts';
@@ -108,11 +108,11 @@ export const frameworkRoutes = [
     }),
     handler: async ({ ctx, params, scope }) => {
       const f = frameworkOr404(params.id);
-      const service = createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId });
-      const report = await service.coverage(f.id);
-      const titles = new Map((await service.list()).map((c) => [c.id, c.title]));
+      // The controls once (coverage and titles from the same list), read with the counts.
+      const [controls, counts] = await Promise.all([createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId }).list(), ctx.queries.results.countsByCheck(scope)]);
+      const report = computeCoverage(f, controls);
+      const titles = new Map(controls.map((c) => [c.id, c.title]));
       const byControl = checksByControl(ctx.app);
-      const counts = await ctx.queries.results.countsByCheck(scope);
       let automated = 0;
       const requirements = report.requirements.map((r) => {
         const controls = r.controls.map((l) => {

@@ -1,17 +1,19 @@
 /**
- * The workspace, and the overview at a glance: posture per framework and per SOC 2 category,
- * controls by status, the failing controls, open findings by severity and SLA state, source
- * health, and the trend of control states day by day.
+ * The workspace, and the overview at a glance — what the dashboard's overview shows, in one call:
+ * posture per framework, per SOC 2 category and group, controls by status, the failing controls,
+ * findings by severity and SLA state, source health, and the trend of the automated controls'
+ * states day by day (from the per-day read model, see queries/controls.ts).
  */
 import { z } from 'zod';
 import { computeCoverage, createControlService, loadCatalog } from '../../catalog/index.ts';
+import { connectors } from '../../connectors/registry.ts';
 import { listSources } from '../../engine/sources.ts';
 import { roleHas } from '../auth/permissions.ts';
 import { timelineRange } from '../http/period.ts';
 import { defineRoute } from '../http/route.ts';
 import { dateParam, isoTime } from '../http/schemas.ts';
 import { checksByControl } from '../queries/catalog.ts';
-import { controlStatus, controlStatuses, type ControlStatus } from '../queries/controls.ts';
+import { checkStatus, controlStatuses, type ControlStatus } from '../queries/controls.ts';
 
 const statusCounts = z.record(z.enum(controlStatuses), z.number());
 const emptyCounts = (): Record<ControlStatus, number> => ({ fail: 0, error: 0, stale: 0, no_data: 0, pass: 0, not_applicable: 0 });
@@ -36,8 +38,9 @@ export const workspaceRoutes = [
     method: 'get',
     path: '/api/v1/overview',
     operationId: 'getOverview',
-    summary: 'Posture at a glance: frameworks, SOC 2 categories, controls, failing controls, findings, sources',
-    description: 'Requirement status is the worst status of the controls directly behind it. For an auditor, statuses are over their audit periods and sources are omitted.',
+    summary: 'Everything the dashboard overview shows, in one call: controls, posture per framework and SOC 2 group, failing controls, findings, sources, the trend',
+    description:
+      'Requirement status is the worst status of the controls directly behind it. The trend counts the automated controls (those with checks) per day state over the last 90 days, as GET /api/v1/controls/:id/timeline judges each. For an auditor, statuses are over their audit periods, the trend covers their latest audit period, and sources are omitted.',
     tag,
     access: 'read',
     response: z.object({
@@ -46,18 +49,53 @@ export const workspaceRoutes = [
         z.object({ id: z.string(), name: z.string(), requirements: z.number(), direct: z.number(), supportingOnly: z.number(), uncovered: z.number(), byStatus: statusCounts.describe('Requirements by status.') }),
       ),
       soc2Categories: z.array(z.object({ category: z.string(), requirements: z.number(), byStatus: statusCounts })),
-      failingControls: z.array(z.object({ id: z.string(), title: z.string(), owner: z.string().nullable(), ownerRole: z.string(), failingResults: z.number() })),
+      soc2Groups: z.array(z.object({ group: z.string().describe('e.g. CC6'), title: z.string(), requirements: z.number(), byStatus: statusCounts })).describe('SOC 2 requirements by criteria group, in the framework’s order.'),
+      failingControls: z
+        .array(z.object({ id: z.string(), title: z.string(), status: z.enum(['fail', 'error']), owner: z.string().nullable(), ownerRole: z.string(), failingResults: z.number() }))
+        .describe('Controls failing or in error: failing ones first, most failing results first.'),
       findings: z.object({
-        open: z.number(),
-        bySeverity: z.array(z.object({ severity: z.string(), on_track: z.number(), at_risk: z.number(), overdue: z.number() })),
+        open: z.number().describe('Open and acknowledged findings.'),
+        bySeverity: z.array(z.object({ severity: z.string(), on_track: z.number(), at_risk: z.number(), overdue: z.number(), muted: z.number() })),
       }),
-      sources: z.array(z.object({ name: z.string(), type: z.string(), status: z.string(), lastSuccessAt: isoTime().nullable(), lastError: z.string().nullable() })),
+      sources: z.array(z.object({ name: z.string(), type: z.string(), title: z.string(), status: z.string(), lastSuccessAt: isoTime().nullable(), lastError: z.string().nullable() })),
+      trend: z.object({
+        from: isoTime(),
+        to: isoTime(),
+        controls: z.number().describe('Automated controls counted each day.'),
+        days: z.array(z.object({ date: z.string(), passing: z.number(), failing: z.number(), stale: z.number(), no_data: z.number() })),
+      }).nullable().describe('null for an auditor not yet invited to an audit period.'),
     }),
     handler: async ({ ctx, principal, scope }) => {
-      const controls = await createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId }).list();
-      const counts = await ctx.queries.results.countsByCheck(scope);
+      const now = ctx.app.clock.now();
+      // An auditor invited to no period yet has no days to show.
+      const range = scope && !scope.windows.length ? null : timelineRange({}, scope, now);
       const byControl = checksByControl(ctx.app);
-      const status = new Map(controls.map((c) => [c.id, controlStatus((byControl.get(c.id) ?? []).map((r) => r.check.id), counts)]));
+      const showSources = roleHas(principal.user.role, 'read:operations');
+      // Independent reads, issued together (PostgreSQL runs them on several connections).
+      const [controls, counts, summary, sourceRows] = await Promise.all([
+        createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId }).list(),
+        ctx.queries.results.countsByCheck(scope),
+        ctx.queries.findings.summary(scope, { unresolved: true }),
+        showSources ? listSources(ctx.app.db.orm, ctx.workspaceId) : Promise.resolve([]),
+      ]);
+      const checksOf = (id: string) => (byControl.get(id) ?? []).map((r) => r.check.id);
+      const automated = controls.filter((c) => checksOf(c.id).length > 0).map((c) => ({ id: c.id, checks: checksOf(c.id) }));
+      const trendDays = range ? await ctx.queries.controls.trend(automated, range.from, range.to, now) : [];
+
+      // Each check's status once; a set of checks' status is the worst of them (as controlStatus).
+      const ranks: ControlStatus[] = ['not_applicable', 'pass', 'no_data', 'stale', 'error', 'fail'];
+      const rankOfCheck = new Map<string, number>();
+      const worstOf = (ids: string[]): ControlStatus => {
+        if (!ids.length) return 'no_data';
+        let top = 0;
+        for (const id of ids) {
+          let r = rankOfCheck.get(id);
+          if (r === undefined) rankOfCheck.set(id, (r = ranks.indexOf(checkStatus(counts.get(id)))));
+          top = Math.max(top, r);
+        }
+        return ranks[top]!;
+      };
+      const status = new Map(controls.map((c) => [c.id, worstOf(checksOf(c.id))]));
       const controlCounts = emptyCounts();
       for (const s of status.values()) controlCounts[s]++;
 
@@ -65,7 +103,7 @@ export const workspaceRoutes = [
       const requirementStatus = (links: { id: string; strength: string }[]): ControlStatus => {
         const judged = links.some((l) => l.strength === 'direct') ? links.filter((l) => l.strength === 'direct') : links;
         if (!judged.length) return 'no_data';
-        return controlStatus(judged.flatMap((l) => (byControl.get(l.id) ?? []).map((r) => r.check.id)), counts);
+        return worstOf(judged.flatMap((l) => checksOf(l.id)));
       };
       const frameworks = catalog.frameworks.map((f) => {
         const cov = computeCoverage(f, controls);
@@ -75,49 +113,52 @@ export const workspaceRoutes = [
       });
       const soc2 = catalog.framework('soc2');
       const soc2Cov = computeCoverage(soc2, controls);
+      const soc2Req = new Map(soc2.requirements.map((r) => [r.id, r]));
       const categories = new Map<string, { category: string; requirements: number; byStatus: Record<ControlStatus, number> }>();
+      const groups = new Map<string, { group: string; title: string; requirements: number; byStatus: Record<ControlStatus, number> }>();
       soc2Cov.requirements.forEach((r) => {
-        const category = soc2.requirements.find((x) => x.id === r.id)?.category ?? 'security';
+        const s = requirementStatus(r.controls);
+        const category = soc2Req.get(r.id)?.category ?? 'security';
         const e = categories.get(category) ?? { category, requirements: 0, byStatus: emptyCounts() };
         e.requirements++;
-        e.byStatus[requirementStatus(r.controls)]++;
+        e.byStatus[s]++;
         categories.set(category, e);
+        const g = groups.get(r.group) ?? { group: r.group, title: soc2Req.get(r.id)?.groupTitle ?? r.group, requirements: 0, byStatus: emptyCounts() };
+        g.requirements++;
+        g.byStatus[s]++;
+        groups.set(r.group, g);
       });
 
+      const failingResults = (id: string) => checksOf(id).reduce((n, c) => n + (counts.get(c)?.fail ?? 0), 0);
       const failingControls = controls
-        .filter((c) => status.get(c.id) === 'fail')
-        .map((c) => ({
-          id: c.id,
-          title: c.title,
-          owner: c.owner,
-          ownerRole: c.ownerRole,
-          failingResults: (byControl.get(c.id) ?? []).reduce((n, r) => n + (counts.get(r.check.id)?.fail ?? 0), 0),
-        }))
-        .sort((a, b) => b.failingResults - a.failingResults || (a.id < b.id ? -1 : 1));
+        .filter((c) => status.get(c.id) === 'fail' || status.get(c.id) === 'error')
+        .map((c) => ({ id: c.id, title: c.title, status: status.get(c.id) as 'fail' | 'error', owner: c.owner, ownerRole: c.ownerRole, failingResults: failingResults(c.id) }))
+        .sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1) || b.failingResults - a.failingResults || (a.id < b.id ? -1 : 1));
 
-      const summary = await ctx.queries.findings.summary(scope);
-      const bySeverity = new Map<string, { severity: string; on_track: number; at_risk: number; overdue: number }>();
+      const bySeverity = new Map<string, { severity: string; on_track: number; at_risk: number; overdue: number; muted: number }>();
       let open = 0;
       for (const r of summary) {
-        if (!r.sla) continue;
-        open += r.n;
-        const e = bySeverity.get(r.severity) ?? { severity: r.severity, on_track: 0, at_risk: 0, overdue: 0 };
-        e[r.sla] += r.n;
+        if (!r.sla && r.status !== 'muted') continue;
+        const e = bySeverity.get(r.severity) ?? { severity: r.severity, on_track: 0, at_risk: 0, overdue: 0, muted: 0 };
+        if (r.sla) {
+          open += r.n;
+          e[r.sla] += r.n;
+        } else e.muted += r.n;
         bySeverity.set(r.severity, e);
       }
       const order = ['critical', 'high', 'medium', 'low', 'info'];
-      const sources = roleHas(principal.user.role, 'read:operations')
-        ? (await listSources(ctx.app.db.orm, ctx.workspaceId))
-            .filter((s) => s.enabled)
-            .map((s) => ({ name: s.name, type: s.type, status: s.status, lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null, lastError: s.lastError }))
-        : [];
+      const sources = sourceRows
+        .filter((s) => s.enabled)
+        .map((s) => ({ name: s.name, type: s.type, title: connectors.find((c) => c.id === s.type)?.title ?? s.type, status: s.status, lastSuccessAt: s.lastSuccessAt?.toISOString() ?? null, lastError: s.lastError }));
       return {
         controls: controlCounts,
         frameworks,
         soc2Categories: [...categories.values()],
+        soc2Groups: [...groups.values()],
         failingControls,
         findings: { open, bySeverity: [...bySeverity.values()].sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity)) },
         sources,
+        trend: range && { from: range.from.toISOString(), to: range.to.toISOString(), controls: automated.length, days: trendDays },
       };
     },
   }),

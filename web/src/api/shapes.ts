@@ -186,3 +186,15 @@ export interface SettingsChanged extends Settings {
   record: string | null;
   evaluated: { check: string; outcome: string; results: number; changes: number }[];
 }
+
+/** GET /api/v1/overview: everything the overview page shows, in one call. */
+export interface Overview {
+  controls: Record<ControlStatus, number>;
+  frameworks: { id: string; name: string; requirements: number; direct: number; supportingOnly: number; uncovered: number; byStatus: Record<ControlStatus, number> }[];
+  soc2Categories: { category: string; requirements: number; byStatus: Record<ControlStatus, number> }[];
+  soc2Groups: { group: string; title: string; requirements: number; byStatus: Record<ControlStatus, number> }[];
+  failingControls: { id: string; title: string; status: 'fail' | 'error'; owner: string | null; ownerRole: string; failingResults: number }[];
+  findings: { open: number; bySeverity: { severity: string; on_track: number; at_risk: number; overdue: number; muted: number }[] };
+  sources: { name: string; type: string; title: string; status: Source['status']; lastSuccessAt: string | null; lastError: string | null }[];
+  trend: { from: string; to: string; controls: number; days: { date: string; passing: number; failing: number; stale: number; no_data: number }[] } | null;
+}

@@ -1,25 +1,26 @@
-/** The overview: posture per framework and SOC 2 category, trend, findings, failing controls, sources. */
-import { useEffect, useState } from 'react';
-import { api } from '../api/client.ts';
-import type { Control, Coverage, Framework, FindingSummary, Source, Timeline } from '../api/shapes.ts';
-import { Async, Badge, Bar, Empty, ErrorBox, Link, Loading, PageHead } from '../components/ui.tsx';
+/**
+ * The overview: posture per framework and SOC 2 group, trend, findings, failing controls, sources —
+ * all from one call (GET /api/v1/overview), refreshed on live events.
+ */
+import type { ControlStatus, Overview } from '../api/shapes.ts';
+import { Async, Badge, Bar, Empty, Link, PageHead } from '../components/ui.tsx';
 import { pct, relTime } from '../lib/format.ts';
-import { pool } from '../lib/pool.ts';
 import { useCan } from '../lib/session.tsx';
 import { useApi } from '../lib/use-api.ts';
 
-function statusParts(statuses: string[]) {
-  const n = (f: (s: string) => boolean) => statuses.filter(f).length;
+type Counts = Record<ControlStatus, number>;
+
+function statusParts(c: Counts) {
   return [
-    { n: n((s) => s === 'pass'), cls: 'pass', label: 'passing' },
-    { n: n((s) => s === 'fail'), cls: 'fail', label: 'failing' },
-    { n: n((s) => s === 'stale' || s === 'error'), cls: 'stale', label: 'stale or error' },
-    { n: n((s) => s === 'no_data' || s === 'not_applicable'), cls: 'none', label: 'no data' },
+    { n: c.pass, cls: 'pass', label: 'passing' },
+    { n: c.fail, cls: 'fail', label: 'failing' },
+    { n: c.stale + c.error, cls: 'stale', label: 'stale or error' },
+    { n: c.no_data + c.not_applicable, cls: 'none', label: 'no data' },
   ];
 }
 
-function PostureRow({ label, href, statuses, title }: { label: string; href: string; statuses: string[]; title?: string }) {
-  const parts = statusParts(statuses);
+function PostureRow({ label, href, byStatus, total, title }: { label: string; href: string; byStatus: Counts; total: number; title?: string }) {
+  const parts = statusParts(byStatus);
   return (
     <div className="posture-row">
       <span>
@@ -27,8 +28,8 @@ function PostureRow({ label, href, statuses, title }: { label: string; href: str
         {title && <span className="small muted"> {title}</span>}
       </span>
       <Bar parts={parts} label={label} />
-      <span className="small" title={`${parts[0]!.n} of ${statuses.length} passing`}>
-        {parts[0]!.n}/{statuses.length}
+      <span className="small" title={`${parts[0]!.n} of ${total} passing`}>
+        {parts[0]!.n}/{total}
       </span>
     </div>
   );
@@ -45,36 +46,23 @@ function Legend() {
   );
 }
 
-function Posture() {
-  const frameworks = useApi<Framework[]>('/api/v1/frameworks');
-  const soc2Detail = useApi<{ requirementList: { group: string; groupTitle: string }[] }>('/api/v1/frameworks/soc2');
-  const [coverage, setCoverage] = useState<Coverage[]>();
-  const [error, setError] = useState<Error>();
-  useEffect(() => {
-    if (!frameworks.data) return;
-    pool(frameworks.data, 2, (f) => api.get<Coverage>(`/api/v1/frameworks/${encodeURIComponent(f.id)}/coverage`)).then(setCoverage, setError);
-  }, [frameworks.data]);
-  if (frameworks.error || error) return <ErrorBox error={(frameworks.error ?? error)!} retry={frameworks.reload} />;
-  if (!coverage || !frameworks.data) return <Loading what="posture" />;
-  const soc2 = coverage.find((c) => c.framework === 'soc2');
-  const groups = soc2 ? [...new Set(soc2.requirements.map((r) => r.group))] : [];
-  const groupTitle = new Map((soc2Detail.data?.requirementList ?? []).map((r) => [r.group, r.groupTitle]));
+function Posture({ overview }: { overview: Overview }) {
   return (
     <div className="grid wide">
       <section className="card" aria-labelledby="fw-h">
         <h2 id="fw-h">Posture by framework</h2>
         <p className="small muted">Requirements by the current status of their controls (passing of all).</p>
-        {frameworks.data.map((f, i) => (
-          <PostureRow key={f.id} label={f.name} href={`/frameworks/${f.id}`} statuses={coverage[i]!.requirements.map((r) => r.status)} />
+        {overview.frameworks.map((f) => (
+          <PostureRow key={f.id} label={f.name} href={`/frameworks/${f.id}`} byStatus={f.byStatus} total={f.requirements} />
         ))}
         <Legend />
       </section>
-      {soc2 && (
+      {overview.soc2Groups.length > 0 && (
         <section className="card" aria-labelledby="soc2-h">
           <h2 id="soc2-h">SOC 2 by category</h2>
           <p className="small muted">Trust services criteria, by category.</p>
-          {groups.map((g) => (
-            <PostureRow key={g} label={g} title={groupTitle.get(g)} href={`/frameworks/soc2#group-${encodeURIComponent(g)}`} statuses={soc2.requirements.filter((r) => r.group === g).map((r) => r.status)} />
+          {overview.soc2Groups.map((g) => (
+            <PostureRow key={g.group} label={g.group} title={g.title} href={`/frameworks/soc2#group-${encodeURIComponent(g.group)}`} byStatus={g.byStatus} total={g.requirements} />
           ))}
           <Legend />
         </section>
@@ -92,34 +80,14 @@ interface Day {
 }
 
 /**
- * Automated controls per day by state, stacked, from each control's timeline (the last 90 days;
- * for an auditor, their latest audit period). Days without data are shown as such, never as passing.
+ * Automated controls per day by state, stacked (the last 90 days; for an auditor, their latest
+ * audit period), as the server counts them from each control's timeline. Days without data are
+ * shown as such, never as passing.
  */
-function Trend({ controls }: { controls: Control[] }) {
-  const [days, setDays] = useState<Day[]>();
-  const [error, setError] = useState<Error>();
-  const ids = controls.filter((c) => c.automated).map((c) => c.id);
-  const key = ids.join(',');
-  useEffect(() => {
-    if (!ids.length) return setDays([]);
-    pool(ids, 3, (id) => api.get<Timeline>(`/api/v1/controls/${encodeURIComponent(id)}/timeline`)).then((ts) => {
-      const by = new Map<string, Day>();
-      for (const t of ts)
-        for (const d of t.days) {
-          const e = by.get(d.date) ?? { date: d.date, passing: 0, failing: 0, stale: 0, total: 0 };
-          e.total++;
-          if (d.state === 'passing') e.passing++;
-          else if (d.state === 'failing') e.failing++;
-          else if (d.state === 'stale') e.stale++;
-          by.set(d.date, e);
-        }
-      setDays([...by.values()].sort((a, b) => a.date.localeCompare(b.date)));
-    }, setError);
-    // `key` stands for the list of ids.
-  }, [key]);
-  if (error) return <ErrorBox error={error} />;
-  if (!days) return <Loading what="the trend" />;
-  if (!days.length) return <p className="muted">No automated controls yet.</p>;
+function Trend({ trend }: { trend: Overview['trend'] }) {
+  if (!trend) return <p className="muted">No audit period yet.</p>;
+  if (!trend.controls || !trend.days.length) return <p className="muted">No automated controls yet.</p>;
+  const days: Day[] = trend.days.map((d) => ({ date: d.date, passing: d.passing, failing: d.failing, stale: d.stale, total: trend.controls }));
   const h = 100;
   const bw = 6;
   const last = days[days.length - 1]!;
@@ -163,7 +131,7 @@ function Trend({ controls }: { controls: Control[] }) {
           <span><i className="d-no_data" />no data</span>
         </div>
         <p className="small muted" style={{ margin: '0.25rem 0 0' }}>
-          {ids.length} automated controls, {days[0]!.date} → {last.date} (UTC days).{' '}
+          {trend.controls} automated controls, {days[0]!.date} → {last.date} (UTC days).{' '}
           {first ? `Evidence since ${first.date}; ` : ''}today {pct(last.passing, last.total)} passing, {pct(last.failing, last.total)} failing.
         </p>
       </figcaption>
@@ -171,133 +139,124 @@ function Trend({ controls }: { controls: Control[] }) {
   );
 }
 
-function FindingsCard() {
-  const state = useApi<FindingSummary>('/api/v1/findings/summary', undefined, { live: true });
+function FindingsCard({ findings }: { findings: Overview['findings'] }) {
+  const rows = findings.bySeverity.filter((r) => r.on_track + r.at_risk + r.overdue + r.muted > 0);
   return (
     <section className="card" aria-labelledby="f-h">
       <h2 id="f-h">
         Open findings <Link href="/findings">Work queue</Link>
       </h2>
-      <Async state={state} what="findings">
-        {(s) => {
-          const rows = s.active.filter((r) => r.on_track + r.at_risk + r.overdue + r.muted > 0);
-          if (!rows.length) return <p className="muted">No open findings.</p>;
-          return (
-            <table>
-              <thead>
-                <tr>
-                  <th>Severity</th>
-                  <th className="num">Overdue</th>
-                  <th className="num">At risk</th>
-                  <th className="num">On track</th>
-                  <th className="num">Muted</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.severity}>
-                    <td>
-                      <Link href={`/findings?severity=${r.severity}`}>
-                        <Badge value={r.severity} />
-                      </Link>
-                    </td>
-                    <td className="num">{r.overdue ? <Link href={`/findings?severity=${r.severity}&sla=overdue`}>{r.overdue}</Link> : 0}</td>
-                    <td className="num">{r.at_risk ? <Link href={`/findings?severity=${r.severity}&sla=at_risk`}>{r.at_risk}</Link> : 0}</td>
-                    <td className="num">{r.on_track}</td>
-                    <td className="num">{r.muted}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
-      </Async>
+      {!rows.length ? (
+        <p className="muted">No open findings.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Severity</th>
+              <th className="num">Overdue</th>
+              <th className="num">At risk</th>
+              <th className="num">On track</th>
+              <th className="num">Muted</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.severity}>
+                <td>
+                  <Link href={`/findings?severity=${r.severity}`}>
+                    <Badge value={r.severity} />
+                  </Link>
+                </td>
+                <td className="num">{r.overdue ? <Link href={`/findings?severity=${r.severity}&sla=overdue`}>{r.overdue}</Link> : 0}</td>
+                <td className="num">{r.at_risk ? <Link href={`/findings?severity=${r.severity}&sla=at_risk`}>{r.at_risk}</Link> : 0}</td>
+                <td className="num">{r.on_track}</td>
+                <td className="num">{r.muted}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
 
-function SourcesCard() {
-  const state = useApi<Source[]>('/api/v1/sources', undefined, { live: true });
+function SourcesCard({ sources }: { sources: Overview['sources'] }) {
   return (
     <section className="card" aria-labelledby="s-h">
       <h2 id="s-h">
         Source health <Link href="/sources">Sources</Link>
       </h2>
-      <Async state={state} what="sources">
-        {(list) =>
-          list.length ? (
-            <ul className="steps">
-              {list.map((s) => (
-                <li key={s.name} className="actions" style={{ justifyContent: 'space-between' }}>
-                  <span>
-                    <strong>{s.name}</strong> <span className="small muted">{s.title}</span>
-                  </span>
-                  <span className="small">
-                    <Badge value={s.status === 'ok' ? 'healthy' : s.status === 'partial' ? 'degraded' : s.status === 'failing' ? 'failing' : 'never'} label={s.status === 'never_run' ? 'never run' : s.status} />{' '}
-                    {s.lastSuccessAt ? `ok ${relTime(s.lastSuccessAt)}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Empty title="No sources">Add one on the Sources page.</Empty>
-          )
-        }
-      </Async>
-    </section>
+      {sources.length ? (
+        <ul className="steps">
+          {sources.map((s) => (
+            <li key={s.name} className="actions" style={{ justifyContent: 'space-between' }}>
+              <span>
+                <strong>{s.name}</strong> <span className="small muted">{s.title}</span>
+              </span>
+              <span className="small">
+                <Badge value={s.status === 'ok' ? 'healthy' : s.status === 'partial' ? 'degraded' : s.status === 'failing' ? 'failing' : 'never'} label={s.status === 'never_run' ? 'never run' : s.status} />{' '}
+                {s.lastSuccessAt ? `ok ${relTime(s.lastSuccessAt)}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Empty title="No sources">Add one on the Sources page.</Empty>
+      )}
+</section>
   );
 }
 
 export function OverviewPage() {
-  const controls = useApi<Control[]>('/api/v1/controls', undefined, { live: true });
+  const overview = useApi<Overview>('/api/v1/overview', undefined, { live: true });
   const canSeeSources = useCan('read:operations');
   return (
     <>
       <PageHead title="Overview" intro="Where the compliance program stands right now, and how it got here." />
-      <Async state={controls} what="controls">
-        {(list) => {
-          const failing = list.filter((c) => c.status === 'fail' || c.status === 'error');
-          const count = (s: string[]) => list.filter((c) => s.includes(c.status)).length;
+      <Async state={overview} what="the overview">
+        {(o) => {
+          const c = o.controls;
+          const total = Object.values(c).reduce((n, x) => n + x, 0);
           return (
             <>
               <section className="card" aria-labelledby="c-h" style={{ marginBottom: '1rem' }}>
                 <h2 id="c-h">Controls</h2>
                 <div className="stats">
                   <div>
-                    <div className="stat">{list.length}</div>
+                    <div className="stat">{total}</div>
                     <div className="small muted">controls</div>
                   </div>
                   <div>
-                    <div className="stat" style={{ color: 'var(--pass)' }}>{count(['pass'])}</div>
+                    <div className="stat" style={{ color: 'var(--pass)' }}>{c.pass}</div>
                     <div className="small muted">passing</div>
                   </div>
                   <div>
-                    <div className="stat" style={{ color: 'var(--fail)' }}>{count(['fail', 'error'])}</div>
+                    <div className="stat" style={{ color: 'var(--fail)' }}>{c.fail + c.error}</div>
                     <div className="small muted">failing</div>
                   </div>
                   <div>
-                    <div className="stat" style={{ color: 'var(--stale)' }}>{count(['stale'])}</div>
+                    <div className="stat" style={{ color: 'var(--stale)' }}>{c.stale}</div>
                     <div className="small muted">stale</div>
                   </div>
                   <div>
-                    <div className="stat" style={{ color: 'var(--muted)' }}>{count(['no_data'])}</div>
+                    <div className="stat" style={{ color: 'var(--muted)' }}>{c.no_data}</div>
                     <div className="small muted">no data</div>
                   </div>
                 </div>
               </section>
-              <Posture />
+              <Posture overview={o} />
               <div className="grid wide">
                 <section className="card" aria-labelledby="fc-h">
                   <h2 id="fc-h">
                     Failing controls <Link href="/controls?status=fail">All</Link>
                   </h2>
-                  {failing.length ? (
+                  {o.failingControls.length ? (
                     <ul className="steps">
-                      {failing.slice(0, 12).map((c) => (
-                        <li key={c.id}>
-                          <Badge value={c.status} /> <Link href={`/controls/${encodeURIComponent(c.id)}`}>{c.title}</Link>{' '}
+                      {o.failingControls.slice(0, 12).map((f) => (
+                        <li key={f.id}>
+                          <Badge value={f.status} /> <Link href={`/controls/${encodeURIComponent(f.id)}`}>{f.title}</Link>{' '}
                           <span className="small muted">
-                            {c.results.fail ?? 0} failing resource{c.results.fail === 1 ? '' : 's'} · {c.owner ?? c.ownerRole}
+                            {f.failingResults} failing resource{f.failingResults === 1 ? '' : 's'} · {f.owner ?? f.ownerRole}
                           </span>
                         </li>
                       ))}
@@ -306,14 +265,14 @@ export function OverviewPage() {
                     <p className="muted">No control is failing.</p>
                   )}
                 </section>
-                <FindingsCard />
+                <FindingsCard findings={o.findings} />
               </div>
               <div className="grid wide">
                 <section className="card" aria-labelledby="t-h">
                   <h2 id="t-h">Trend</h2>
-                  <Trend controls={list} />
+                  <Trend trend={o.trend} />
                 </section>
-                {canSeeSources && <SourcesCard />}
+                {canSeeSources && <SourcesCard sources={o.sources} />}
               </div>
             </>
           );
