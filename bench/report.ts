@@ -99,6 +99,9 @@ const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(n < 0.1 ? 
 const seconds = (s: number) =>
   s < 120 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 7200 ? `${(s / 60).toFixed(0)} min` : s < 172_800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86_400).toFixed(1)} days`;
 
+/** A unit without the remark a run adds after it ("records/s (a bare COPY …)" → "records/s"), for tables across runs. */
+const baseUnit = (unit: string) => unit.replace(/\s*\(.*$/, '');
+
 /** A throughput's unit is `<items>/s`, maybe with a remark after it: a figure of items per second. */
 const isRate = (r: BenchResult) => /^\S+\/s\b/.test(r.unit);
 
@@ -182,7 +185,7 @@ export function renderPerformance(runs: SavedRun[], notes: string): string {
         const r = rs.find((x) => run.results.includes(x));
         return r ? `${num(r.figure)} @ ${num(r.size!)}` : '';
       });
-      out.push(`| ${first.scenario} (${first.unit}) | ${first.db} | ${cells.join(' | ')} | ${k === undefined ? '' : k.toFixed(2)} | ${k === undefined ? '' : growthWord(k, isRate(first))} |`);
+      out.push(`| ${first.scenario} (${baseUnit(first.unit)}) | ${first.db} | ${cells.join(' | ')} | ${k === undefined ? '' : k.toFixed(2)} | ${k === undefined ? '' : growthWord(k, isRate(first))} |`);
     }
   }
   out.push('');

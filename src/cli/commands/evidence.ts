@@ -239,7 +239,7 @@ export function register(program: Command): void {
     .command('verify [bundle]')
     .description('verify an exported bundle offline (or, with --log, the whole stored log); exit 7 if anything does not verify')
     .option('--key <vkey|file>', 'the verifier key you trust (as `vigil evidence key` prints it); default: the bundle’s own')
-    .option('--log', "verify this workspace's stored log instead: every record, hash, node and checkpoint")
+    .option('--log', "verify this workspace's stored log instead: every record and its hashes, the stored tree (its tiles) and every checkpoint")
     .action(async (bundle: string | undefined, _o, cmd: Command) => {
       const opts = optionsOf<{ key?: string; log?: boolean }>(cmd);
       if (opts.log) {
