@@ -219,6 +219,31 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 type ChannelType = 'webhook' | 'slack' | 'email';
 
 /** Add a channel: its settings by type (secrets as password fields) and which alerts it receives. */
+/** The one rule a channel added here receives: which alert kinds, and for findings from which severity. */
+function AlertRule({ kinds, setKinds, minSeverity, setMinSeverity }: { kinds: string[]; setKinds: (k: string[]) => void; minSeverity: string; setMinSeverity: (s: string) => void }) {
+  return (
+    <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
+      <legend>Alerts it receives</legend>
+      {ALERT_KINDS.map((k) => (
+        <label key={k} className="inline">
+          <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} /> {k}
+        </label>
+      ))}
+      <label>
+        Findings at or above
+        <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value)}>
+          <option value="">any severity</option>
+          {SEVERITIES.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+    </fieldset>
+  );
+}
+
 function AddChannel({ onAdded }: { onAdded: () => void }) {
   const [type, setType] = useState<ChannelType>('webhook');
   const [f, setF] = useState({ name: '', url: '', secret: '', to: '', from: '', host: '', port: '', user: '', password: '' });
@@ -304,25 +329,7 @@ function AddChannel({ onAdded }: { onAdded: () => void }) {
           </label>
         </>
       )}
-      <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
-        <legend>Alerts it receives</legend>
-        {ALERT_KINDS.map((k) => (
-          <label key={k} className="inline">
-            <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} /> {k}
-          </label>
-        ))}
-        <label>
-          Findings at or above
-          <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value)}>
-            <option value="">any severity</option>
-            {SEVERITIES.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-      </fieldset>
+      <AlertRule kinds={kinds} setKinds={setKinds} minSeverity={minSeverity} setMinSeverity={setMinSeverity} />
       <div className="actions">
         <button type="submit">Add channel</button>
       </div>
@@ -443,25 +450,7 @@ function EditChannel({ c, onDone }: { c: Record<string, unknown>; onDone: (saved
         <input type="number" min={1000} max={30000} {...text('timeoutMs')} />
       </label>
       {oneRule ? (
-        <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6 }}>
-          <legend>Alerts it receives</legend>
-          {ALERT_KINDS.map((k) => (
-            <label key={k} className="inline">
-              <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} /> {k}
-            </label>
-          ))}
-          <label>
-            Findings at or above
-            <select value={minSeverity} onChange={(e) => setMinSeverity(e.target.value)}>
-              <option value="">any severity</option>
-              {SEVERITIES.map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
-        </fieldset>
+        <AlertRule kinds={kinds} setKinds={setKinds} minSeverity={minSeverity} setMinSeverity={setMinSeverity} />
       ) : (
         <p className="small muted">Its {rules.length} rules were set through the API and are kept; change them there.</p>
       )}
