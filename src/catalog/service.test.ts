@@ -45,6 +45,13 @@ describe(`control service (${testDbKind()})`, () => {
     expect(acc01).toEqual([...acc01].sort((a, b) => ['soc2', 'iso27001', 'nist-800-171'].indexOf(a) - ['soc2', 'iso27001', 'nist-800-171'].indexOf(b)));
   });
 
+  it('gets one control by id exactly as the list shows it, and nothing for an unknown id', async () => {
+    const svc = createControlService({ db, workspaceId });
+    const all = await svc.list();
+    for (const id of ['ACC-01', 'ACME-01']) expect(await svc.get(id)).toEqual(all.find((c) => c.id === id));
+    expect(await svc.get('NOPE-99')).toBeUndefined();
+  });
+
   it('filters by area, and by framework keeping only that framework’s links', async () => {
     const svc = createControlService({ db, workspaceId });
     const network = await svc.list({ area: 'network' });

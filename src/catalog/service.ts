@@ -18,18 +18,24 @@ export interface ControlFilter {
 
 export function createControlService({ db, workspaceId }: { db: Pick<Database, 'orm'>; workspaceId: string }) {
   const repo = () => createControlRepo(db.orm, workspaceId);
+  /** Links in the order the catalog presents frameworks (SOC 2 first), then by requirement id. */
+  const inCatalogOrder = (c: ControlRecord): ControlRecord => ({
+    ...c,
+    requirements: c.requirements.sort((a, b) => frameworkOrder(a.framework) - frameworkOrder(b.framework) || compareIds(a.id, b.id)),
+  });
   return {
+    /** One control by its id (one read by key), links in catalog order; undefined if there is none. */
+    async get(id: string): Promise<ControlRecord | undefined> {
+      const c = await repo().get(id);
+      return c && inCatalogOrder(c);
+    },
+
     async list(filter: ControlFilter = {}): Promise<ControlRecord[]> {
       if (filter.area !== undefined && !controlAreaIds.includes(filter.area as ControlArea)) {
         throw invalidInput(`unknown area "${filter.area}"`, { where: '--area', hint: `use one of: ${controlAreaIds.join(', ')}` });
       }
       const framework = filter.framework === undefined ? undefined : loadCatalog().framework(filter.framework).id;
-      const all = (await repo().list())
-        .map((c) => ({
-          ...c,
-          requirements: c.requirements.sort((a, b) => frameworkOrder(a.framework) - frameworkOrder(b.framework) || compareIds(a.id, b.id)),
-        }))
-        .sort((a, b) => compareIds(a.id, b.id));
+      const all = (await repo().list()).map(inCatalogOrder).sort((a, b) => compareIds(a.id, b.id));
       const inArea = filter.area === undefined ? all : all.filter((c) => c.area === filter.area);
       if (framework === undefined) return inArea;
       const linkFramework = linkFrameworkOf(framework);

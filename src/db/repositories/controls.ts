@@ -30,6 +30,36 @@ export interface ControlRecord {
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function createControlRepo(db: Executor, workspaceId: string) {
+  /** Controls with their links, ordered by id: all of them, or the one with this id. */
+  async function read(only?: string): Promise<ControlRecord[]> {
+    const rows = await db
+      .select({
+        c: controls,
+        // Spelled out with an alias: drizzle writes a column in a selected expression without its
+        // table, which inside this subquery would name control_requirements' own column.
+        links: sql<string | null>`(SELECT json_agg(json_build_array(l.framework, l.requirement_id, l.strength))::text
+          FROM control_requirements l WHERE l.workspace_id = "controls"."workspace_id" AND l.control_id = "controls"."id")`,
+      })
+      .from(controls)
+      .where(only === undefined ? eq(controls.workspaceId, workspaceId) : and(eq(controls.workspaceId, workspaceId), eq(controls.id, only)));
+    return rows
+      .map(({ c: r, links }) => ({
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        area: r.area,
+        ownerRole: r.ownerRole,
+        owner: r.owner,
+        frequency: r.frequency,
+        origin: r.origin,
+        definedIn: r.definedIn,
+        requirements: (links ? (JSON.parse(links) as [string, string, LinkStrength][]) : [])
+          .map(([framework, id, strength]) => ({ framework, id, strength }))
+          .sort((a, b) => byCodePoint(a.framework, b.framework) || byCodePoint(a.id, b.id)),
+      }))
+      .sort((a, b) => byCodePoint(a.id, b.id));
+  }
+
   return {
     workspaceId,
 
@@ -39,36 +69,12 @@ export function createControlRepo(db: Executor, workspaceId: string) {
      * row is paid on the one connection all requests share).
      */
     async list(): Promise<ControlRecord[]> {
-      const rows = await db
-        .select({
-          c: controls,
-          // Spelled out with an alias: drizzle writes a column in a selected expression without its
-          // table, which inside this subquery would name control_requirements' own column.
-          links: sql<string | null>`(SELECT json_agg(json_build_array(l.framework, l.requirement_id, l.strength))::text
-            FROM control_requirements l WHERE l.workspace_id = "controls"."workspace_id" AND l.control_id = "controls"."id")`,
-        })
-        .from(controls)
-        .where(eq(controls.workspaceId, workspaceId));
-      return rows
-        .map(({ c: r, links }) => ({
-          id: r.id,
-          title: r.title,
-          description: r.description,
-          area: r.area,
-          ownerRole: r.ownerRole,
-          owner: r.owner,
-          frequency: r.frequency,
-          origin: r.origin,
-          definedIn: r.definedIn,
-          requirements: (links ? (JSON.parse(links) as [string, string, LinkStrength][]) : [])
-            .map(([framework, id, strength]) => ({ framework, id, strength }))
-            .sort((a, b) => byCodePoint(a.framework, b.framework) || byCodePoint(a.id, b.id)),
-        }))
-        .sort((a, b) => byCodePoint(a.id, b.id));
+      return read();
     },
 
+    /** One control with its links, read by its key. */
     async get(id: string): Promise<ControlRecord | undefined> {
-      return (await this.list()).find((c) => c.id === id);
+      return (await read(id))[0];
     },
 
     /** Insert or update one control's own fields (not its links). */

@@ -6,9 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createControlService, loadCatalog } from '../../catalog/index.ts';
-import { compareIds, frameworkOrder } from '../../catalog/ids.ts';
 import type { ControlRecord } from '../../db/repositories/controls.ts';
-import { controlRequirements } from '../../db/schema/control-requirements.ts';
 import { controlFrequencies, controls } from '../../db/schema/controls.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { ServerContext } from '../context.ts';
@@ -72,26 +70,9 @@ function controlJson(c: ControlRecord, checks: string[], counts: Map<string, Par
  * ask for one. Links in the order the control service gives (framework, then requirement id).
  */
 async function controlOr404(ctx: ServerContext, id: string): Promise<ControlRecord> {
-  const orm = ctx.app.db.orm;
-  const [[c], links] = await Promise.all([
-    orm.select().from(controls).where(and(eq(controls.workspaceId, ctx.workspaceId), eq(controls.id, id))),
-    orm.select().from(controlRequirements).where(and(eq(controlRequirements.workspaceId, ctx.workspaceId), eq(controlRequirements.controlId, id))),
-  ]);
+  const c = await createControlService({ db: ctx.app.db, workspaceId: ctx.workspaceId }).get(id);
   if (!c) throw notFound(`no control ${id} in this workspace`, { hint: 'GET /api/v1/controls lists them' });
-  return {
-    id: c.id,
-    title: c.title,
-    description: c.description,
-    area: c.area,
-    ownerRole: c.ownerRole,
-    owner: c.owner,
-    frequency: c.frequency,
-    origin: c.origin,
-    definedIn: c.definedIn,
-    requirements: links
-      .map((l) => ({ framework: l.framework, id: l.requirementId, strength: l.strength }))
-      .sort((a, b) => frameworkOrder(a.framework) - frameworkOrder(b.framework) || compareIds(a.id, b.id)),
-  };
+  return c;
 }
 
 /** That the control exists (the timeline needs nothing else of it). */
