@@ -3,7 +3,7 @@
  * successfully within the check's freshness window and could read them. Otherwise the check's
  * results are `stale` (or `not_applicable` when no source provides its inputs at all) — never a pass.
  */
-import { and, arrayOverlaps, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { sources, type SourceRow } from '../db/schema/sources.ts';
 import { addDuration } from '../lib/duration.ts';
@@ -20,16 +20,7 @@ export async function enabledSources(db: Executor, workspaceId: string): Promise
   return db.select().from(sources).where(and(eq(sources.workspaceId, workspaceId), eq(sources.enabled, true)));
 }
 
-export async function inputHealth(db: Executor, workspaceId: string, check: AnyCheck, now: Date): Promise<InputHealth> {
-  const names = inputNames(check);
-  const rows = await db
-    .select()
-    .from(sources)
-    .where(and(eq(sources.workspaceId, workspaceId), eq(sources.enabled, true), arrayOverlaps(sources.provides, names)));
-  return healthOf(rows, check, now);
-}
-
-/** `inputHealth` over sources already read (any enabled ones: those providing none of the check's inputs are ignored). */
+/** A check's input health from the workspace's enabled sources (`enabledSources`; those providing none of its inputs are ignored). */
 export function healthOf(enabled: readonly SourceRow[], check: AnyCheck, now: Date): InputHealth {
   const names = inputNames(check);
   const rows = enabled.filter((s) => s.provides.some((p) => names.includes(p)));
