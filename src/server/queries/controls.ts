@@ -89,28 +89,35 @@ export function createControlsQuery(db: Database, workspaceId: string) {
     const day0 = f.slice(0, 10);
     const lastDay = new Date(from.getTime() + (m - 1) * 86_400_000).toISOString().slice(0, 10);
     const dayAfter = new Date(from.getTime() + m * 86_400_000).toISOString();
-    const list = sql.join(checkIds.map((c) => sql`${c}`), sql`, `);
-    const keys = sql.join(checkIds.map((c) => sql`(${c}::text)`), sql`, `);
-    const statuses = sql.join(resultStatuses.map((st) => sql`(${st}::text)`), sql`, `);
+    const checks = sql.param(checkIds);
+    const statuses = sql.param([...resultStatuses]);
+    // Every branch walks the primary key or an index per (check, status): closed days in the range
+    // (a range scan of check_result_days per key, not the workspace's whole history), the last day's
+    // rows, and the first current state. Arrays as parameters keep the statement's text, and so its
+    // planning, the same whatever the number of checks.
     const runs = rowsOf<{ check_id: string; status: ResultStatus; days: string | null; d0: number | null; d1: number | null }>(
       await db.orm.execute(sql`
-        SELECT check_id, status, array_agg(day - ${day0}::date ORDER BY day)::text AS days, NULL::int AS d0, NULL::int AS d1
-        FROM check_result_days
-        WHERE workspace_id = ${workspaceId} AND check_id IN (${list}) AND day >= ${day0}::date AND day < ${lastDay}::date AND n > 0
-        GROUP BY check_id, status
+        WITH k AS (SELECT unnest(${checks}::text[]) AS check_id), s AS (SELECT unnest(${statuses}::text[]) AS status)
+        SELECT k.check_id, s.status, d.days, NULL::int AS d0, NULL::int AS d1
+        FROM k CROSS JOIN s CROSS JOIN LATERAL (
+          SELECT array_agg(c.day - ${day0}::date ORDER BY c.day)::text AS days
+          FROM check_result_days c
+          WHERE c.workspace_id = ${workspaceId} AND c.check_id = k.check_id AND c.status = s.status
+            AND c.day >= ${day0}::date AND c.day < ${lastDay}::date AND c.n > 0
+        ) AS d
+        WHERE d.days IS NOT NULL
         UNION ALL
         SELECT c.check_id, c.status, NULL, ${m - 1}::int, ${m}::int
-        FROM check_result_days c
-        WHERE c.workspace_id = ${workspaceId} AND c.check_id IN (${list}) AND c.day = ${lastDay}::date
-          AND c.n > (
+        FROM k CROSS JOIN s JOIN check_result_days c
+          ON c.workspace_id = ${workspaceId} AND c.check_id = k.check_id AND c.status = s.status AND c.day = ${lastDay}::date
+        WHERE c.n > (
             SELECT count(*) FROM check_results r
             WHERE r.workspace_id = c.workspace_id AND r.check_id = c.check_id AND r.status = c.status AND r.valid_to IS NOT NULL
               AND r.valid_from >= ${e}::timestamptz AND r.valid_from < ${dayAfter}::timestamptz
           )
         UNION ALL
         SELECT k.check_id, s.status, NULL, greatest(0, floor(extract(epoch FROM (o.since - ${f}::timestamptz)) / 86400))::int, ${m}::int
-        FROM (VALUES ${keys}) AS k(check_id)
-        CROSS JOIN (VALUES ${statuses}) AS s(status)
+        FROM k CROSS JOIN s
         CROSS JOIN LATERAL (
           SELECT r.valid_from AS since FROM check_results r
           WHERE r.workspace_id = ${workspaceId} AND r.check_id = k.check_id AND r.status = s.status AND r.valid_to IS NULL
