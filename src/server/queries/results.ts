@@ -7,7 +7,7 @@ import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { checkResultCounts } from '../../db/schema/check-result-counts.ts';
-import { checkResults, type CheckResultRow, type ResultStatus } from '../../db/schema/check-results.ts';
+import { checkResults, resultStatuses, type CheckResultRow, type ResultStatus } from '../../db/schema/check-results.ts';
 import { findings } from '../../db/schema/findings.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { intervalInScope, type Scope } from '../auth/scope.ts';
@@ -38,14 +38,32 @@ export function createResultsQuery(db: Database, workspaceId: string) {
   return {
     async current(q: ResultQuery, scope: Scope): Promise<{ items: CurrentResultRow[]; nextCursor: string | null }> {
       const limit = q.limit ?? 100;
-      const where: SQL[] = [eq(checkResults.workspaceId, workspaceId), isNull(checkResults.validTo), scoped(scope)];
-      if (q.checks) where.push(inList(sql`${checkResults.checkId}`, q.checks));
-      if (q.status?.length) where.push(inList(sql`${checkResults.status}`, q.status));
-      if (q.resource) where.push(sql`starts_with(${checkResults.resource}, ${q.resource})`);
+      const page: SQL[] = [eq(checkResults.workspaceId, workspaceId), isNull(checkResults.validTo), scoped(scope)];
+      if (q.resource) page.push(sql`starts_with(${checkResults.resource}, ${q.resource})`);
       if (q.cursor) {
         const cur = decodeCursor(q.cursor, currentCursor);
         if (!cur) throw invalidInput('this cursor is not valid; start again without one', { where: 'query.cursor' });
-        where.push(sql`(${checkResults.checkId}, ${checkResults.resource}) > (${cur.c}, ${cur.r})`);
+        page.push(sql`(${checkResults.checkId}, ${checkResults.resource}) > (${cur.c}, ${cur.r})`);
+      }
+      let where: SQL[];
+      if (q.checks) {
+        // Some checks (a control's): each (check, status) read in resource order from
+        // check_results_current_by_status, at most a page each, and the page taken from those. A
+        // single scan in (check, resource) order would walk every current result of the workspace
+        // to find a few failing ones.
+        const statuses = q.status?.length ? q.status : resultStatuses;
+        const ids = sql`ARRAY(
+          SELECT x.id FROM unnest(${sql.param(q.checks)}::text[]) AS k(check_id)
+          CROSS JOIN unnest(${sql.param([...statuses])}::text[]) AS s(status)
+          CROSS JOIN LATERAL (
+            SELECT ${checkResults.id} AS id FROM ${checkResults}
+            WHERE ${and(...page, sql`${checkResults.checkId} = k.check_id`, sql`${checkResults.status} = s.status`)}
+            ORDER BY ${checkResults.resource} LIMIT ${limit + 1}
+          ) AS x)`;
+        where = [eq(checkResults.workspaceId, workspaceId), sql`${checkResults.id} = ANY(${ids})`];
+      } else {
+        where = page;
+        if (q.status?.length) where.push(inList(sql`${checkResults.status}`, q.status));
       }
       const rows = await db.orm
         .select({ r: checkResults, findingId: findings.id, findingStatus: findings.status })
