@@ -49,6 +49,8 @@ const COPIES = { s: 1, m: 10, l: 50 } as const;
 /** How long each endpoint is loaded, after a warm-up of a second. */
 const LOAD_MS = { s: 4000, m: 6000, l: 8000 } as const;
 const CLIENTS = 16;
+/** How often `api.overview.changing` writes while its readers read. */
+const CHANGE_EVERY_MS = 1000;
 const DAYS = 365;
 const SEED = 20260302;
 /** The last simulated day; the server's clock is 09:00 that day. */
@@ -429,14 +431,22 @@ function get(agent: Agent, url: string, token: string): Promise<{ status: number
  * agent of its own, destroyed after it: a connection left idle between runs would be closed by
  * the server's keep-alive timeout, and a client reusing it at that moment sees a reset.
  */
-async function load(base: string, path: string, token: string, ms: number): Promise<{ p50: number; p95: number; n: number }> {
+async function load(base: string, path: string, token: string, ms: number, change?: () => Promise<void>): Promise<{ p50: number; p95: number; n: number }> {
   const run = async (duration: number) => {
     const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
     const lat: number[] = [];
     const end = performance.now() + duration;
+    // With `change`: one write a second beside the readers, as evaluations and people make them.
+    const writer = async () => {
+      while (change && performance.now() < end) {
+        await change();
+        await new Promise((r) => setTimeout(r, CHANGE_EVERY_MS));
+      }
+    };
     try {
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async () => {
+      await Promise.all([
+        writer(),
+        ...Array.from({ length: CLIENTS }, async () => {
           do {
             const t = performance.now();
             const res = await get(agent, base + path, token);
@@ -444,7 +454,7 @@ async function load(base: string, path: string, token: string, ms: number): Prom
             lat.push(performance.now() - t);
           } while (performance.now() < end);
         }),
-      );
+      ]);
     } finally {
       agent.destroy();
     }
@@ -534,6 +544,24 @@ export const api: Scenario = {
         out.push(result({ scenario: `api.${name}`, db: kind, figure: m.p95, unit: `ms p95 (p50 ${m.p50.toFixed(1)})`, limit: health.p95, goal: 10, better: 'lower', size }));
         if (name === 'overview') {
           out.push(result({ scenario: 'api.overview-under-100ms', db: kind, figure: m.p95, unit: 'ms p95 (goal at scale m)', limit: 100, goal: 1, better: 'lower', size }));
+          // The overview is kept until what it shows changes (src/server/queries/read-cache.ts): the
+          // same load while a finding is reassigned every second, so that the answer is computed again
+          // each second, shows what a request pays when it is not kept.
+          const [finding] = (JSON.parse((await get(new Agent(), `${base}/api/v1/findings?limit=1`, built.token)).body) as { items: { id: string }[] }).items;
+          if (!finding) throw new Error('the bench workspace has no open finding to reassign');
+          let turn = 0;
+          const reassign = async () => {
+            const res = await fetch(`${base}/api/v1/findings/${finding.id}/assign`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${built.token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ owner: `owner-${turn++ % 2}@demo-corp.example` }),
+            });
+            if (res.status !== 200) throw new Error(`reassigning ${finding.id} answered ${res.status}: ${(await res.text()).slice(0, 400)}`);
+          };
+          const c = await load(base, path, built.token, ms, reassign);
+          note(`  overview while a finding changes every second: p50 ${c.p50.toFixed(1)} ms, p95 ${c.p95.toFixed(1)} ms (${c.n} requests)`);
+          out.push(result({ scenario: 'api.overview.changing', db: kind, figure: c.p95, unit: `ms p95 (p50 ${c.p50.toFixed(1)}), a write every second`, limit: health.p95, goal: 10, better: 'lower', size }));
+          out.push(result({ scenario: 'api.overview.changing-under-100ms', db: kind, figure: c.p95, unit: 'ms p95, a write every second (goal at scale m)', limit: 100, goal: 1, better: 'lower', size }));
         }
       }
     } finally {

@@ -18,6 +18,7 @@ import { createControlsQuery } from './queries/controls.ts';
 import { createEvidenceQuery } from './queries/evidence.ts';
 import { createFindingsQuery } from './queries/findings.ts';
 import { createLiveQuery } from './queries/live.ts';
+import { createReadCache } from './queries/read-cache.ts';
 import { createResultsQuery } from './queries/results.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditPeriodRoutes } from './routes/audit-periods.ts';
@@ -96,6 +97,7 @@ export function createServer(app: App, options: ServerOptions = {}): VigilServer
       controls: createControlsQuery(app.db, workspaceId),
       evidence: createEvidenceQuery(app.db, workspaceId),
     },
+    reads: createReadCache(app.db, workspaceId, () => app.clock.now()),
     options,
   };
   const http = new Hono<Env>();

@@ -12,6 +12,7 @@ import type { ControlsQuery } from './queries/controls.ts';
 import type { EvidenceQueryService } from './queries/evidence.ts';
 import type { FindingsQuery } from './queries/findings.ts';
 import type { ResultsQuery } from './queries/results.ts';
+import type { ReadCache } from './queries/read-cache.ts';
 import type { OidcClient } from './auth/oidc.ts';
 
 export interface Principal {
@@ -42,6 +43,8 @@ export interface ServerContext {
   events: EventHub;
   metrics: Metrics;
   queries: { findings: FindingsQuery; results: ResultsQuery; controls: ControlsQuery; evidence: EvidenceQueryService };
+  /** Answers kept until what they show changes (the overview). */
+  reads: ReadCache;
   /** Sign-in with OpenID Connect, when server.oidc is configured. */
   oidc: OidcClient | undefined;
   options: ServerOptions;

@@ -35,3 +35,4 @@ export * from './audit-period-auditors.ts';
 export * from './source-configs.ts';
 export * from './alert-channel-configs.ts';
 export * from './setting-overrides.ts';
+export * from './workspace-changes.ts';

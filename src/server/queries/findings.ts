@@ -166,6 +166,26 @@ export function createFindingsQuery(
     },
 
     /**
+     * The next instant after now at which an open or acknowledged finding's SLA state changes by
+     * the clock alone (it becomes at risk, or overdue); null when none will. A kept answer that
+     * shows SLA states is good until then (read-cache.ts).
+     */
+    async nextSlaChange(scope: Scope): Promise<Date | null> {
+      const at = now().toISOString();
+      const share = await shareNow();
+      const risk = sql`${findings.openedAt} + (${findings.dueAt} - ${findings.openedAt}) * ${share}::float8`;
+      const [r] = await db.orm
+        .select({
+          next: sql<number | null>`extract(epoch FROM min(least(
+            CASE WHEN ${findings.dueAt} > ${at}::timestamptz THEN ${findings.dueAt} END,
+            CASE WHEN ${risk} > ${at}::timestamptz THEN ${risk} END)))::float8 * 1000`,
+        })
+        .from(findings)
+        .where(and(eq(findings.workspaceId, workspaceId), findingScope(scope), sql`${findings.status} IN ('open', 'acknowledged')`));
+      return r?.next == null ? null : new Date(Number(r.next));
+    },
+
+    /**
      * Active findings by severity and SLA state, and all findings by status: the overview's counts.
      * `unresolved` counts only open, acknowledged and muted findings (what the overview shows),
      * read through findings_by_status instead of every finding ever resolved.
