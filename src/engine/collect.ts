@@ -10,10 +10,6 @@
  * are marked deleted only after a complete listing.
  */
 import { hash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { once } from 'node:events';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/client.ts';
 import { eventCursors } from '../db/schema/event-cursors.ts';
@@ -219,11 +215,9 @@ async function writeResourceSnapshot(
 ): Promise<Omit<ItemOutcome, 'name' | 'kind'>> {
   const { db, clock } = deps;
   const now = clock.now();
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-snapshot-'));
-  const file = join(dir, 'rows.jsonl');
-  // Opened synchronously so an early failure cannot race a lazy open against the cleanup below.
-  const out = createWriteStream('', { fd: openSync(file, 'w') });
-  out.on('error', () => {});
+  // The snapshot's JSONL attachment goes straight into the blob store, hashed as it is written.
+  const out = deps.blobs.writer();
+  let finished = false;
   let seen = 0;
   let changed = 0;
   try {
@@ -245,12 +239,11 @@ async function writeResourceSnapshot(
         known.set(key, `+${hash}`);
       }
       // One write per page, not per row: a full snapshot of a large inventory is many rows.
-      if (!out.write(text)) await once(out, 'drain');
+      await out.write(text);
       changed += await upsertPage(db, workspaceId, sourceName, type, writes, now);
     });
-    out.end();
-    await once(out, 'finish');
-    const blob = await deps.blobs.putFile(file);
+    finished = true;
+    const blob = await out.finish();
     const complete = outcome.status === 'complete';
     const gone: string[] = [];
     if (complete) for (const [k, h] of known) if (!h.startsWith('+')) gone.push(k);
@@ -292,8 +285,7 @@ async function writeResourceSnapshot(
   } catch (e) {
     throw new SnapshotError(seen, e);
   } finally {
-    out.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (!finished) await out.abort();
   }
 }
 

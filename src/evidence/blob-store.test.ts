@@ -46,6 +46,39 @@ describe('content-addressed blob store', () => {
     expect((await blobs.get(other.sha256)).toString()).toBe('{"id":1}\n');
   });
 
+  it('writes a blob as it is produced, hashed on the way, leaving no temp file behind', async () => {
+    const w = blobs.writer();
+    const lines = Array.from({ length: 20_000 }, (_, i) => `{"id":${i},"name":"row ${i} é"}\n`);
+    for (let i = 0; i < lines.length; i += 1000) await w.write(lines.slice(i, i + 1000).join(''));
+    await w.write(new Uint8Array());
+    const info = await w.finish();
+    const bytes = Buffer.from(lines.join(''), 'utf8');
+    expect(info).toEqual({ sha256: sha256(bytes).toString('hex'), size: bytes.length });
+    expect((await blobs.get(info.sha256)).equals(bytes)).toBe(true);
+    expect(readdirSync(join(dir, 'store', '.tmp'))).toEqual([]);
+    await expect(w.write('more')).rejects.toThrow(/already finished/);
+
+    // The same bytes again: the stored blob is kept as it is, the new file dropped.
+    const stored = join(dir, 'store', info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256);
+    const first = statSync(stored).ino;
+    const again = blobs.writer();
+    await again.write(bytes);
+    expect(await again.finish()).toEqual(info);
+    expect(statSync(stored).ino).toBe(first);
+    expect(readdirSync(join(dir, 'store', '.tmp'))).toEqual([]);
+
+    // Nothing written: the empty blob.
+    expect(await blobs.writer().finish()).toEqual({ sha256: sha256(Buffer.alloc(0)).toString('hex'), size: 0 });
+  });
+
+  it('drops a blob written in part when it is aborted', async () => {
+    const w = blobs.writer();
+    await w.write('{"id":"only in part"}\n');
+    await w.abort();
+    expect(readdirSync(join(dir, 'store', '.tmp'))).toEqual([]);
+    expect(await blobs.head(sha256(Buffer.from('{"id":"only in part"}\n')).toString('hex'))).toBeUndefined();
+  });
+
   it('refuses to return bytes that no longer match their name', async () => {
     const info = await blobs.put(Buffer.from('original'));
     writeFileSync(join(dir, 'store', info.sha256.slice(0, 2), info.sha256.slice(2, 4), info.sha256), 'changed');

@@ -5,7 +5,8 @@
  * what an S3-compatible store offers (put, get, head, delete by key), so one can replace this later.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +24,12 @@ export interface BlobStore {
   put(data: Uint8Array): Promise<BlobInfo>;
   /** Stream a file into the store without holding it in memory. */
   putFile(path: string): Promise<BlobInfo>;
+  /**
+   * Write a blob as it is produced, hashed on the way (one pass: no file to read back and copy).
+   * `finish` stores it under its hash — or, when the same bytes are already stored, drops what was
+   * written (no flush) — and `abort` drops it.
+   */
+  writer(): BlobWriter;
   /** The bytes of a blob, checked against its name; NotFound or IntegrityError otherwise. */
   get(sha256: string): Promise<Buffer>;
   /** A stream of the blob's bytes (not checked: callers that copy it re-hash it anyway). */
@@ -31,6 +38,13 @@ export interface BlobStore {
   head(sha256: string): Promise<{ size: number } | undefined>;
   /** Remove a blob; false if it was not there. */
   delete(sha256: string): Promise<boolean>;
+}
+
+export interface BlobWriter {
+  /** Appends text (UTF-8) or bytes; resolves once the file can take more. */
+  write(chunk: string | Uint8Array): Promise<void>;
+  finish(): Promise<BlobInfo>;
+  abort(): Promise<void>;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -68,6 +82,16 @@ export function createBlobStore({ dir }: { dir: string }): BlobStore {
       await d.sync();
     } finally {
       await d.close();
+    }
+  }
+
+  async function headOf(hash: string): Promise<{ size: number } | undefined> {
+    try {
+      const s = await stat(pathOf(hash));
+      return { size: s.size };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
     }
   }
 
@@ -125,6 +149,76 @@ export function createBlobStore({ dir }: { dir: string }): BlobStore {
       return { sha256: hash, size };
     },
 
+    writer() {
+      const h = createHash('sha256');
+      let size = 0;
+      let tmp: string | undefined;
+      let out: WriteStream | undefined;
+      let failed: Error | undefined;
+      let done = false;
+      const start = () => {
+        if (out) return out;
+        // Made on the first write, synchronously, so nothing can be written before it exists.
+        mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+        tmp = tmpPath();
+        out = createWriteStream('', { fd: openSync(tmp, 'w', 0o600) });
+        out.on('error', (e) => (failed ??= e));
+        return out;
+      };
+      const close = async () => {
+        if (!out) return;
+        if (!out.writableFinished && !out.destroyed) {
+          out.end();
+          await once(out, 'close');
+        }
+      };
+      const drop = async () => {
+        out?.destroy();
+        if (tmp) await rm(tmp, { force: true });
+      };
+      return {
+        async write(chunk) {
+          if (done) throw new Error('this blob was already finished');
+          if (failed) throw failed;
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+          if (!bytes.length) return;
+          h.update(bytes);
+          size += bytes.length;
+          if (!start().write(bytes)) await once(out!, 'drain');
+        },
+        async finish() {
+          if (done) throw new Error('this blob was already finished');
+          done = true;
+          const info = { sha256: h.digest('hex'), size };
+          try {
+            start();
+            await close();
+            if (failed) throw failed;
+            const existing = await headOf(info.sha256);
+            if (existing?.size === size) {
+              await drop();
+              return info;
+            }
+            const fh = await open(tmp!, 'r+');
+            try {
+              await fh.sync();
+            } finally {
+              await fh.close();
+            }
+            await place(tmp!, info.sha256);
+            return info;
+          } catch (e) {
+            await drop();
+            throw e;
+          }
+        },
+        async abort() {
+          done = true;
+          await drop();
+        },
+      };
+    },
+
     async get(hash) {
       let data: Buffer;
       try {
@@ -145,15 +239,7 @@ export function createBlobStore({ dir }: { dir: string }): BlobStore {
       return createReadStream(path);
     },
 
-    async head(hash) {
-      try {
-        const s = await stat(pathOf(hash));
-        return { size: s.size };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw e;
-      }
-    },
+    head: headOf,
 
     async delete(hash) {
       try {
