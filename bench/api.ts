@@ -145,6 +145,8 @@ function simulate(pairs: Pair[], checks: string[]): Uint8Array[] {
 interface Built {
   app: App;
   token: string;
+  /** A write token, for the writer beside the readers of api.overview.changing. */
+  writeToken: string;
   /** The control whose checks have the most result rows, and how many. */
   control: { id: string; rows: number };
   topOwner: string;
@@ -356,6 +358,8 @@ async function build(app: App, clock: ReturnType<typeof fixedClock>, scale: Scal
   const accounts = createAccountService({ db, clock }, ws);
   const admin = await accounts.completeSetup((await accounts.createSetupLink()).token, { email: 'bench@demo-corp.example', name: 'Bench', password: randomBytes(18).toString('base64url') });
   const { token } = await accounts.createToken(admin.id, { name: 'bench', scope: 'read' });
+  // The writer of api.overview.changing.
+  const { token: writeToken } = await accounts.createToken(admin.id, { name: 'bench-writer', scope: 'write' });
 
   const perCheck = new Map((await db.query<{ check_id: string; n: number }>('SELECT check_id, count(*)::int AS n FROM check_results WHERE workspace_id = $1 GROUP BY 1', [ws])).map((x) => [x.check_id, Number(x.n)]));
   const perControl = new Map<string, number>();
@@ -371,7 +375,7 @@ async function build(app: App, clock: ReturnType<typeof fixedClock>, scale: Scal
     counts[t] = Number(c!.n);
   }
   if (!top || !owner) throw new Error('the generated workspace has no results or no owned findings: the generator is broken');
-  return { token, control: { id: top[0], rows: top[1] }, topOwner: owner.owner, counts };
+  return { token, writeToken, control: { id: top[0], rows: top[1] }, topOwner: owner.owner, counts };
 }
 
 /** Start bench/api-server.ts on the same data and wait for its port. */
@@ -553,7 +557,7 @@ export const api: Scenario = {
           const reassign = async () => {
             const res = await fetch(`${base}/api/v1/findings/${finding.id}/assign`, {
               method: 'POST',
-              headers: { authorization: `Bearer ${built.token}`, 'content-type': 'application/json' },
+              headers: { authorization: `Bearer ${built.writeToken}`, 'content-type': 'application/json' },
               body: JSON.stringify({ owner: `owner-${turn++ % 2}@demo-corp.example` }),
             });
             if (res.status !== 200) throw new Error(`reassigning ${finding.id} answered ${res.status}: ${(await res.text()).slice(0, 400)}`);
