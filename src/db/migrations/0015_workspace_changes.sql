@@ -33,15 +33,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE CONSTRAINT TRIGGER check_results_changes AFTER INSERT OR UPDATE OR DELETE ON check_results
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
-CREATE CONSTRAINT TRIGGER findings_changes AFTER INSERT OR UPDATE OR DELETE ON findings
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
-CREATE CONSTRAINT TRIGGER sources_changes AFTER INSERT OR UPDATE OR DELETE ON sources
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
-CREATE CONSTRAINT TRIGGER controls_changes AFTER INSERT OR UPDATE OR DELETE ON controls
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
-CREATE CONSTRAINT TRIGGER control_requirements_changes AFTER INSERT OR UPDATE OR DELETE ON control_requirements
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
-CREATE CONSTRAINT TRIGGER setting_overrides_changes AFTER INSERT OR UPDATE OR DELETE ON setting_overrides
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump();
+-- The tables whose rows the overview reads: <table>_changes on each.
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['check_results', 'findings', 'sources', 'controls', 'control_requirements', 'setting_overrides'] LOOP
+    EXECUTE format(
+      'CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION workspace_changes_bump()',
+      t || '_changes', t);
+  END LOOP;
+END $$;
