@@ -47,7 +47,6 @@ const overviewSchema = z.object({
 });
 type Overview = z.infer<typeof overviewSchema>;
 
-
 export const workspaceRoutes = [
   defineRoute({
     method: 'get',
