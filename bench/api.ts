@@ -34,6 +34,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { openApp, type App } from '../src/core/app.ts';
 import { createAccountService } from '../src/core/accounts.ts';
 import type { VigilConfig } from '../src/core/config/schema.ts';
+import { analyzeBigTables } from '../src/core/runtime.ts';
 import { checkResults, type CheckResultRow, type ResultStatus } from '../src/db/schema/check-results.ts';
 import { controls as controlsTable } from '../src/db/schema/controls.ts';
 import { findings } from '../src/db/schema/findings.ts';
@@ -497,6 +498,9 @@ export async function buildWorkspace({ dir, databaseUrl, scale, note }: { dir: s
     if (failed.length) throw new Error(`the demo's collection failed: ${failed.map((o) => `${o.source}: ${o.error ?? o.status}`).join('; ')}`);
     for (const o of outcomes.filter((x) => x.status === 'partial')) note(`  ${o.source} collected partly: ${o.items.filter((x) => x.status !== 'complete').map((x) => `${x.name} ${x.status}${x.message ? ` (${x.message})` : ''}`).join(', ')}`);
     built = await build(app, clock, scale, note);
+    // A workspace with a year behind it has had the maintenance job's hourly ANALYZE (PGlite has no
+    // autovacuum; on PostgreSQL it may not have come round yet after a bulk build).
+    await analyzeBigTables(app.db);
   } finally {
     await demo.close();
     await app.close();

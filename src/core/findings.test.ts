@@ -96,6 +96,8 @@ describe(`findings (${testDbKind()})`, () => {
     expect(d1.owner).toBeTruthy(); // DAT-01's owner role from the library
     expect(d1.owner).not.toBe('data-team@example.com');
     expect(d1.dueAt.getTime() - d1.openedAt.getTime()).toBe(15 * DAY_MS); // critical: P15D
+    // `vigil findings --owner` matches an email address whatever its case, as the API does.
+    expect((await monitor.findings.list(ev.workspaceId, { owner: 'Data-Team@Example.COM' })).map((f) => f.resource)).toEqual(['fake.disks/d2']);
     // Evaluating again with nothing changed opens nothing new.
     await monitor.evaluate(ev.workspaceId);
     expect(await monitor.findings.list(ev.workspaceId)).toHaveLength(2);

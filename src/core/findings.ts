@@ -214,7 +214,8 @@ export function createFindingService(deps: FindingDeps) {
     async list(workspaceId: string, filter: FindingFilter = {}, page: { limit?: number; offset?: number } = {}) {
       const conds: SQL[] = [eq(findings.workspaceId, workspaceId)];
       if (filter.status?.length) conds.push(inArray(findings.status, filter.status));
-      if (filter.owner) conds.push(eq(findings.owner, filter.owner));
+      // Owners are email addresses: matched without regard to case, as the API's work queue does.
+      if (filter.owner) conds.push(sql`lower(${findings.owner}) = ${filter.owner.toLowerCase()}`);
       if (filter.severity?.length) conds.push(inArray(findings.severity, filter.severity));
       if (filter.checkId) conds.push(eq(findings.checkId, filter.checkId));
       if (filter.source) conds.push(eq(findings.source, filter.source));

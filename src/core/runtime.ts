@@ -36,8 +36,12 @@ export function nextRunAt(schedule: string | null, lastRunAt: Date | null, now: 
   return CronExpressionParser.parse(s, { currentDate: lastRunAt, tz: 'UTC' }).next().toDate();
 }
 
-/** The tables that grow with the inventory and its judgements, whose statistics the planner needs. */
-export const ANALYZED_TABLES = ['resources', 'events', 'check_results', 'evidence_records'] as const;
+/**
+ * The tables that grow with the inventory, its judgements and their history, whose statistics the
+ * planner needs (the findings work queue and the day summaries behind the timelines included: on
+ * PGlite without statistics an owner's queue was planned as a sort of every finding).
+ */
+export const ANALYZED_TABLES = ['resources', 'events', 'check_results', 'evidence_records', 'evidence_tiles', 'findings', 'finding_events', 'check_result_days'] as const;
 const ANALYZE_EVERY = 'PT1H';
 
 /**
