@@ -1,4 +1,4 @@
-/** Load data from the API into a component: loading, error and data, refetched on `reload()`. */
+/** Load data from the API into a component: loading, error and data, refetched on `reload()`, replaced by `set()`. */
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Query } from '../api/client.ts';
 import { useLive } from './live.ts';
@@ -8,6 +8,11 @@ export interface Loaded<T> {
   error: Error | undefined;
   loading: boolean;
   reload: () => void;
+  /**
+   * Show what a change answered with (a PATCH that returns the resource as it now is) at once, in
+   * the same render as the message saying it was saved, instead of fetching it again.
+   */
+  set: (data: T) => void;
 }
 
 export function useApi<T>(path: string | null, query?: Query, opts?: { live?: boolean }): Loaded<T> {
@@ -28,6 +33,7 @@ export function useApi<T>(path: string | null, query?: Query, opts?: { live?: bo
     // The key stands for path and query together.
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  const set = useCallback((data: T) => setState({ data, loading: false }), []);
   useLive(opts?.live ? reload : undefined);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, error: state.error, loading: state.loading, reload, set };
 }

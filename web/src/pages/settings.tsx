@@ -767,7 +767,7 @@ function SlasAndParams({ admin }: { admin: boolean }) {
                     ...Object.fromEntries(values.filter(([f]) => f.path === 'alerts.slaAtRisk').map(([, v]) => ['slaAtRisk', v])),
                   },
                 })}
-                onSaved={state.reload}
+                onSaved={state.set}
               />
               <h3 style={{ marginTop: '1rem' }}>Evidence</h3>
               <p className="small">
@@ -793,7 +793,7 @@ function SlasAndParams({ admin }: { admin: boolean }) {
                       editable={admin}
                       labelOf={(f) => f.name}
                       build={(values) => ({ checks: { [c.id]: Object.fromEntries(values.map(([f, v]) => [f.name, v])) } })}
-                      onSaved={state.reload}
+                      onSaved={state.set}
                     />
                   </details>
                 );
