@@ -38,8 +38,9 @@ export function nextRunAt(schedule: string | null, lastRunAt: Date | null, now: 
 
 /**
  * The tables that grow with the inventory, its judgements and their history, whose statistics the
- * planner needs (the findings work queue and the day summaries behind the timelines included: on
- * PGlite without statistics an owner's queue was planned as a sort of every finding).
+ * planner needs — the API's read models (findings queue, day summaries, evidence tiles) included:
+ * on PGlite, which has no autovacuum, a table left out here never has statistics and its plans are
+ * guesses.
  */
 export const ANALYZED_TABLES = ['resources', 'events', 'check_results', 'evidence_records', 'evidence_tiles', 'findings', 'finding_events', 'check_result_days'] as const;
 const ANALYZE_EVERY = 'PT1H';
