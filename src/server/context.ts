@@ -43,7 +43,7 @@ export interface ServerContext {
   events: EventHub;
   metrics: Metrics;
   queries: { findings: FindingsQuery; results: ResultsQuery; controls: ControlsQuery; evidence: EvidenceQueryService };
-  /** Answers kept until what they show changes (the overview). */
+  /** Answers kept until what they show changes (the overview, the findings summary). */
   reads: ReadCache;
   /** Sign-in with OpenID Connect, when server.oidc is configured. */
   oidc: OidcClient | undefined;

@@ -36,7 +36,7 @@ export interface ReadCache {
   version(): Promise<string>;
 }
 
-/** At most this many answers are kept per server (one per key: the overview has two). */
+/** At most this many answers are kept per server (one per key: the overview has two, the findings summary one). */
 const MAX_ENTRIES = 16;
 
 export function createReadCache(db: Database, workspaceId: string, now: () => Date): ReadCache {

@@ -13,6 +13,14 @@ import { boolParam, csvEnum, cursorParam, idParam, isoTime, limitParam, page } f
 import { findingSorts, slaStates, type FindingWithSla } from '../queries/findings.ts';
 import { findingView } from '../../core/findings.ts';
 import { assertCanWorkFinding, ownedControls } from '../queries/ownership.ts';
+import type { Computed } from '../queries/read-cache.ts';
+import type { Scope } from '../auth/scope.ts';
+
+const findingsSummarySchema = z.object({
+  active: z.array(z.object({ severity: z.string(), on_track: z.number(), at_risk: z.number(), overdue: z.number(), muted: z.number() })),
+  byStatus: z.record(z.string(), z.number()),
+});
+type FindingsSummary = z.infer<typeof findingsSummarySchema>;
 
 export const findingSchema = z.object({
   id: z.string(),
@@ -143,22 +151,12 @@ export const findingRoutes = [
     summary: 'Counts: active findings by severity and SLA state, all findings by status',
     tag,
     access: 'read',
-    response: z.object({
-      active: z.array(z.object({ severity: z.string(), on_track: z.number(), at_risk: z.number(), overdue: z.number(), muted: z.number() })),
-      byStatus: z.record(z.string(), z.number()),
-    }),
+    response: findingsSummarySchema,
     handler: async ({ ctx, scope }) => {
-      const rows = await ctx.queries.findings.summary(scope);
-      const bySeverity = new Map(severities.map((s) => [s as string, { severity: s as string, on_track: 0, at_risk: 0, overdue: 0, muted: 0 }]));
-      const byStatus: Record<string, number> = Object.fromEntries(findingStatuses.map((s) => [s, 0]));
-      for (const r of rows) {
-        byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
-        const s = bySeverity.get(r.severity) ?? { severity: r.severity, on_track: 0, at_risk: 0, overdue: 0, muted: 0 };
-        if (r.sla) s[r.sla] += r.n;
-        else if (r.status === 'muted') s.muted += r.n;
-        bySeverity.set(r.severity, s);
-      }
-      return { active: [...bySeverity.values()], byStatus };
+      // Kept like the overview until a write or the next SLA boundary; an auditor's, over their
+      // audit periods, is counted for each request.
+      if (scope) return (await findingsSummary(ctx, scope)).value;
+      return ctx.reads.get('findings.summary', () => findingsSummary(ctx, scope));
     },
   }),
   defineRoute({
@@ -274,3 +272,18 @@ export const findingRoutes = [
     },
   }),
 ];
+
+/** Active findings by severity and SLA state, all by status; true until the next SLA boundary by the clock alone. */
+async function findingsSummary(ctx: ServerContext, scope: Scope): Promise<Computed<FindingsSummary>> {
+  const [rows, next] = await Promise.all([ctx.queries.findings.summary(scope), ctx.queries.findings.nextSlaChange(scope)]);
+  const bySeverity = new Map(severities.map((s) => [s as string, { severity: s as string, on_track: 0, at_risk: 0, overdue: 0, muted: 0 }]));
+  const byStatus: Record<string, number> = Object.fromEntries(findingStatuses.map((s) => [s, 0]));
+  for (const r of rows) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+    const s = bySeverity.get(r.severity) ?? { severity: r.severity, on_track: 0, at_risk: 0, overdue: 0, muted: 0 };
+    if (r.sla) s[r.sla] += r.n;
+    else if (r.status === 'muted') s.muted += r.n;
+    bySeverity.set(r.severity, s);
+  }
+  return { value: { active: [...bySeverity.values()], byStatus }, validUntil: next };
+}
