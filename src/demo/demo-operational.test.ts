@@ -16,6 +16,7 @@ import type { CheckArea } from '../checks/sdk/define.ts';
 import { collectSource } from '../engine/collect.ts';
 import { evaluateChecks, paramsHash, type CheckRunSummary, type ResolvedCheck } from '../engine/evaluate.ts';
 import { currentResults } from '../engine/results.ts';
+import { restated } from '../engine/testing.ts';
 import { syncSources } from '../engine/sources.ts';
 import { createEvidenceFixture, type EvidenceFixture } from '../evidence/testing.ts';
 import { testDbKind } from '../db/testing.ts';
@@ -109,5 +110,17 @@ describe(`the demo organization's operational findings (${testDbKind()})`, () =>
     // Every operational area plants something (backups plant a failed job that a retry makes good: no failure).
     for (const area of OPERATIONAL.filter((a) => a !== 'backup')) expect(expected.some((e) => e.startsWith(`${area}.`)), area).toBe(true);
     expect(failing.sort()).toEqual(expected);
+  });
+  // Runs last: it moves the clock and judges again.
+  it('judges the same data 20 hours later without restating a result: a new state only where the status or the observations changed', async () => {
+    f.clock.advance(20 * 60 * 60_000);
+    const later = f.clock.now();
+    const again = await evaluateChecks({ db: f.db, clock: f.clock }, f.workspaceId, resolved);
+    expect(again.filter((s) => s.outcome === 'judged').length).toBe(summaries.filter((s) => s.outcome === 'judged').length);
+    // The probes are not collected through those 20 hours, so the month's observations thin out
+    // and the uptime result says so (a real change, asserted); nothing else may change its words.
+    const changed = await restated(f.db, f.workspaceId, later);
+    expect(changed.filter((c) => !c.startsWith('availability.uptime '))).toEqual([]);
+    for (const c of changed) expect(c).toMatch(/so far was observed by probes/);
   });
 });

@@ -29,6 +29,7 @@ import { awsProvider, plantedAws, plantedAwsLeavers } from './providers/aws.ts';
 import { googleWorkspaceProvider, plantedGoogle } from './providers/google-workspace.ts';
 import { oktaModel } from './providers/okta-model.ts';
 import type { FindingRow } from '../db/schema/findings.ts';
+import { restated } from '../engine/testing.ts';
 
 const anchor = new Date('2026-11-26T00:00:00Z');
 const start = new Date(anchor.getTime() + 10 * HOUR_MS);
@@ -183,5 +184,16 @@ describe(`the demo company through the engine (${testDbKind()})`, () => {
     expect(results.length).toBeGreaterThan(200);
     const withEvidence = results.filter((r) => r.evidence.length > 0).length;
     expect(withEvidence / results.length).toBeGreaterThan(0.95);
+  });
+  // Runs last: it moves the clock and judges again.
+  it('judges the same data 20 hours later without restating a result: a new state only where the status changed', async () => {
+    ev.clock.advance(20 * HOUR_MS);
+    const later = ev.clock.now();
+    const summaries = await monitor.evaluate(ev.workspaceId);
+    // The clock-reading checks were judged again, not left alone (the sources are still fresh).
+    for (const id of ['access.inactive-accounts', 'access.key-rotation', 'access.leaver-deprovisioned', 'vulnerability.remediation-sla']) {
+      expect(summaries.find((x) => x.check === id)?.outcome, id).toBe('judged');
+    }
+    expect(await restated(ev.db, ev.workspaceId, later)).toEqual([]);
   });
 });

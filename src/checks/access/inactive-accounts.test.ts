@@ -27,10 +27,10 @@ describe('access.inactive-accounts', () => {
     ]);
     const results = await s.run(inactiveAccounts, NOW);
     expect(results.map((r) => [r.resource, r.status, r.reason])).toEqual([
-      ['okta.users/a-recent', 'pass', 'a-recent@example.com last signed in 2026-05-30 08:00 UTC (2 days ago)'],
-      ['okta.users/b-boundary', 'pass', 'b-boundary@example.com last signed in 2026-03-03 12:00 UTC (90 days ago)'],
-      ['okta.users/c-stale', 'fail', 'c-stale@example.com has not signed in since 2026-03-03 11:59 UTC (90 days ago), more than 90 days, yet can still sign in'],
-      ['okta.users/d-expired', 'fail', 'd-expired@example.com has not signed in since 2025-11-01 08:00 UTC (212 days ago), more than 90 days, yet can still sign in'],
+      ['okta.users/a-recent', 'pass', 'a-recent@example.com last signed in 2026-05-30 08:00 UTC, within the 90 days allowed until 2026-08-28 08:00 UTC'],
+      ['okta.users/b-boundary', 'pass', 'b-boundary@example.com last signed in 2026-03-03 12:00 UTC, within the 90 days allowed until 2026-06-01 12:00 UTC'],
+      ['okta.users/c-stale', 'fail', 'c-stale@example.com has not signed in since 2026-03-03 11:59 UTC, more than 90 days, yet can still sign in'],
+      ['okta.users/d-expired', 'fail', 'd-expired@example.com has not signed in since 2025-11-01 08:00 UTC, more than 90 days, yet can still sign in'],
     ]);
     expect(results[2]).toMatchObject({ evidence: ['ev:okta.users:c-stale'], source: 'okta', remediation: expect.stringContaining('deactivate it in Okta') });
   });
@@ -43,9 +43,9 @@ describe('access.inactive-accounts', () => {
     ]);
     const results = await s.run(inactiveAccounts, NOW, { maxInactiveDays: 30 });
     expect(results.map((r) => [r.resource, r.status, r.reason])).toEqual([
-      ['okta.users/new-joiner', 'pass', 'new-joiner@example.com has not signed in yet; activated 2026-05-20 09:00 UTC (12 days ago)'],
-      ['okta.users/old-invite', 'fail', 'old-invite@example.com has never signed in, 182 days after it was activated, yet can sign in'],
-      ['okta.users/reset', 'fail', 'reset@example.com has never signed in, 516 days after it was created, yet can sign in'],
+      ['okta.users/new-joiner', 'pass', 'new-joiner@example.com has not signed in yet; activated 2026-05-20 09:00 UTC, within the 30 days allowed until 2026-06-19 09:00 UTC'],
+      ['okta.users/old-invite', 'fail', 'old-invite@example.com has never signed in since it was activated 2025-12-01 09:00 UTC, more than 30 days, yet can sign in'],
+      ['okta.users/reset', 'fail', 'reset@example.com has never signed in since it was created 2025-01-01 09:00 UTC, more than 30 days, yet can sign in'],
     ]);
   });
 });

@@ -35,7 +35,9 @@ export const inactiveAccounts = defineCheck({
         results.push({
           ...base,
           status: 'pass',
-          reason: last ? `${u.login} last signed in ${showTime(last)} (${days} days ago)` : `${u.login} has not signed in yet; activated ${showTime(since)} (${days} days ago)`,
+          reason: last
+            ? `${u.login} last signed in ${showTime(last)}, within the ${params.maxInactiveDays} days allowed until ${showTime(new Date(since.getTime() + limitMs))}`
+            : `${u.login} has not signed in yet; activated ${showTime(since)}, within the ${params.maxInactiveDays} days allowed until ${showTime(new Date(since.getTime() + limitMs))}`,
         });
         continue;
       }
@@ -43,8 +45,8 @@ export const inactiveAccounts = defineCheck({
         ...base,
         status: 'fail',
         reason: last
-          ? `${u.login} has not signed in since ${showTime(last)} (${days} days ago), more than ${params.maxInactiveDays} days, yet can still sign in`
-          : `${u.login} has never signed in, ${days} days after it was ${u.activated ? 'activated' : 'created'}, yet can sign in`,
+          ? `${u.login} has not signed in since ${showTime(last)}, more than ${params.maxInactiveDays} days, yet can still sign in`
+          : `${u.login} has never signed in since it was ${u.activated ? 'activated' : 'created'} ${showTime(since)}, more than ${params.maxInactiveDays} days, yet can sign in`,
         remediation: `Ask ${u.login}'s manager whether the account is still needed: if not, deactivate it in Okta; if it is (leave, a service account), record why and who owns it.`,
       });
     }

@@ -7,7 +7,10 @@
 import { z } from 'zod';
 import { DAY_MS } from '../../lib/clock.ts';
 import { defineCheck, type CheckResult } from '../sdk/define.ts';
-import { AWS_ACCESS_KEYS, accessKeyRow, dayAndAge, readAws } from '../cloud/aws-rows.ts';
+import { AWS_ACCESS_KEYS, accessKeyRow, readAws } from '../cloud/aws-rows.ts';
+
+/** The UTC day of an instant, for reasons. */
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export const keyRotation = defineCheck({
   id: 'access.key-rotation',
@@ -35,13 +38,13 @@ export const keyRotation = defineCheck({
       const fixes: string[] = [];
       const age = now.getTime() - Date.parse(k.createDate);
       if (age > params.maxAgeDays * DAY_MS) {
-        problems.push(`created ${dayAndAge(k.createDate, now)}, older than ${params.maxAgeDays} days`);
+        problems.push(`created ${k.createDate.slice(0, 10)}, due for rotation by ${day(Date.parse(k.createDate) + params.maxAgeDays * DAY_MS)} (${params.maxAgeDays} days)`);
         fixes.push(`create a new key for ${k.userName}, move its users to it, then deactivate and delete ${k.accessKeyId}`);
       }
       // A key is idle from its last use, or from its creation when it was never used.
       const idleSince = k.lastUsedDate ?? k.createDate;
       if (k.lastUseKnown && now.getTime() - Date.parse(idleSince) > params.maxUnusedDays * DAY_MS) {
-        problems.push(k.lastUsedDate ? `last used ${dayAndAge(k.lastUsedDate, now)}` : 'never used');
+        problems.push(`${k.lastUsedDate ? `last used ${k.lastUsedDate.slice(0, 10)}` : 'never used'}, idle past ${day(Date.parse(idleSince) + params.maxUnusedDays * DAY_MS)} (more than ${params.maxUnusedDays} days)`);
         fixes.push(`delete ${k.accessKeyId} if nothing needs it (deactivate it first to be sure)`);
       }
       if (problems.length) {
@@ -53,7 +56,7 @@ export const keyRotation = defineCheck({
         });
       } else {
         const use = k.lastUseKnown ? (k.lastUsedDate ? `last used ${k.lastUsedDate.slice(0, 10)}` : 'not used yet') : 'last use unknown (not readable)';
-        results.push({ ...base, status: 'pass', reason: `Access key ${k.accessKeyId} of ${k.userName} is ${Math.floor(age / DAY_MS)} days old, ${use}` });
+        results.push({ ...base, status: 'pass', reason: `Access key ${k.accessKeyId} of ${k.userName} created ${k.createDate.slice(0, 10)} (rotation due by ${day(Date.parse(k.createDate) + params.maxAgeDays * DAY_MS)}), ${use}` });
       }
     }
     return results;

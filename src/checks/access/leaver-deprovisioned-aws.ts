@@ -227,8 +227,8 @@ export function judgeAws(users: readonly IamUser[], iam: AwsIam, c: Ctx): AwsFin
       outcome: 'fail',
       critical: known.length > 0,
       text: known.length
-        ? `AWS IAM user ${which} is still active ${formatSpan(c.now.getTime() - c.terminatedAt.getTime())} after the termination`
-        : `whether AWS IAM user ${which} can still sign in is unknown ${formatSpan(c.now.getTime() - c.terminatedAt.getTime())} after the termination`,
+        ? `AWS IAM user ${which} is still active past its deadline ${showTime(c.deadline)}`
+        : `whether AWS IAM user ${which} can still sign in is unknown past its deadline ${showTime(c.deadline)}`,
       remediation: known.length
         ? `Delete the console password and deactivate the access keys of IAM user ${open.map((x) => x.u.userName).join(', ')} (or delete the user) now, review its CloudTrail activity since ${showTime(c.terminatedAt)}, and add AWS to the offboarding run.`
         : `Grant iam:GetLoginProfile to the AWS source (the SecurityAudit policy has it), collect again, and check IAM user ${open.map((x) => x.u.userName).join(', ')} has no console password.`,

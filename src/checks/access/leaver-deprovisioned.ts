@@ -121,7 +121,7 @@ function judgeOkta(accounts: readonly OktaAccount[], logged: ReadonlyMap<string,
     return {
       outcome: 'fail',
       critical: true,
-      text: `Okta account ${which} is still active ${formatSpan(c.now.getTime() - c.terminatedAt.getTime())} after the termination`,
+      text: `Okta account ${which} is still active past its deadline ${showTime(c.deadline)}`,
       remediation: `Deactivate the Okta account ${active.map((a) => a.login).join(', ')} now, review its sign-ins since ${showTime(c.terminatedAt)}, and find out why offboarding missed it.`,
       evidence,
       details,
@@ -170,7 +170,7 @@ function judgeGithub(logins: ReadonlySet<string>, members: readonly GithubMember
     return {
       outcome: 'fail',
       critical: true,
-      text: `still a member of the GitHub organization as ${which}, ${formatSpan(c.now.getTime() - c.terminatedAt.getTime())} after the termination`,
+      text: `still a member of the GitHub organization as ${which}, past its deadline ${showTime(c.deadline)}`,
       remediation: `Remove ${which} from the GitHub organization now, review their recent pushes and tokens, and add GitHub to the offboarding checklist (or manage membership through SSO/SCIM).`,
       evidence,
       details,

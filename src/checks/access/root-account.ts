@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DAY_MS } from '../../lib/clock.ts';
 import { defineCheck, type CheckResult } from '../sdk/define.ts';
-import { AWS_CREDENTIAL_REPORT, credentialRow, dayAndAge, readAws } from '../cloud/aws-rows.ts';
+import { AWS_CREDENTIAL_REPORT, credentialRow, readAws } from '../cloud/aws-rows.ts';
 
 export const rootAccount = defineCheck({
   id: 'access.root-account',
@@ -47,7 +47,7 @@ export const rootAccount = defineCheck({
         ['access key use', r.accessKey1LastUsedDate],
         ['access key use', r.accessKey2LastUsedDate],
       ].filter((u): u is [string, string] => typeof u[1] === 'string' && Date.parse(u[1]) >= since);
-      for (const [what, at] of uses) problems.push(`last ${what} ${dayAndAge(at, now)}, within ${params.recentUseDays} days`);
+      for (const [what, at] of uses) problems.push(`last ${what} ${at.slice(0, 10)}, within ${params.recentUseDays} days`);
       if (uses.length) fixes.push('find out who used root and why (CloudTrail, userIdentity.type Root), and do that work with an IAM role from now on');
       const base = { resource: r.resource, source: r.source, evidence: r.evidence, details: { arn: r.arn, activeKeys: keys, mfaActive: r.mfaActive, passwordLastUsed: r.passwordLastUsed, reportGeneratedAt: r.reportGeneratedAt } };
       results.push(

@@ -8,6 +8,8 @@
  * evidence rather than passing. A complete month passes when its uptime over the observed time
  * meets the target; the month in progress fails as soon as its downtime exceeds the whole month's
  * error budget (it can no longer meet the target) and otherwise reports the budget used so far.
+ * Its uptime and coverage so far move with the clock alone, so they are in the details, not the
+ * reason: a new state of the result means a change in what was observed.
  */
 import { DAY_MS } from '../../lib/clock.ts';
 import type { CheckResult } from '../sdk/define.ts';
@@ -133,7 +135,9 @@ function judgeMonth(series: ServiceSeries, month: string, start: number, end: nu
     return {
       ...base,
       status: 'fail',
-      reason: `${series.service}: only ${coverage} % of ${month}${complete ? '' : ' so far'} was observed by ${series.observedBy} (at least ${p.minCoverage} % needed), so the ${p.target} % target cannot be shown to be met`,
+      reason: complete
+        ? `${series.service}: only ${coverage} % of ${month} was observed by ${series.observedBy} (at least ${p.minCoverage} % needed), so the ${p.target} % target cannot be shown to be met`
+        : `${series.service}: less than ${p.minCoverage} % of ${month} so far was observed by ${series.observedBy}, so the ${p.target} % target cannot be shown to be met`,
       remediation: `Keep the ${series.observedBy} running on schedule (${series.remedy}); time without observations is evidence of nothing.`,
     };
   }
@@ -149,7 +153,7 @@ function judgeMonth(series: ServiceSeries, month: string, start: number, end: nu
     return {
       ...base,
       status: 'fail',
-      reason: `${series.service} has been down ${formatSpan(downMs)} so far in ${month}, more than the ${formatSpan(budgetMs)} error budget of the ${p.target} % target (${uptime} % so far)${worstText}`,
+      reason: `${series.service} has been down ${formatSpan(downMs)} so far in ${month}, more than the ${formatSpan(budgetMs)} error budget of the ${p.target} % target${worstText}`,
       remediation: `Find and fix the cause of the ${month} downtime of ${series.service} (days listed), review it with its owner, and record the corrective actions: the month can no longer meet its objective.`,
     };
   }
@@ -158,6 +162,6 @@ function judgeMonth(series: ServiceSeries, month: string, start: number, end: nu
     status: 'pass',
     reason: complete
       ? `${series.service} was up ${uptime} % in ${month} (target ${p.target} %): ${formatSpan(downMs)} down in ${span}`
-      : `${series.service}: ${uptime} % so far in ${month} (target ${p.target} %): ${formatSpan(downMs)} down of the ${formatSpan(budgetMs)} monthly error budget`,
+      : `${series.service}: ${formatSpan(downMs)} down so far in ${month}, within the ${formatSpan(budgetMs)} monthly error budget of the ${p.target} % target`,
   };
 }

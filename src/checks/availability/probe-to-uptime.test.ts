@@ -60,7 +60,8 @@ describe('probing a local server that goes down for ten minutes', () => {
     expect(r!.details).toMatchObject({ uptimePercent: 83.333, downMinutes: 10, observedHours: 1, coveragePercent: 100, days: [{ date: '2026-03-01', uptimePercent: 83.333, downMinutes: 10 }] });
     const [strict] = await store.run(uptime, '2026-03-01T13:00:00Z', { target: 99.99 });
     expect(strict!.status).toBe('fail');
-    expect(strict!.reason).toBe('api has been down 10 min so far in 2026-03, more than the 4 min error budget of the 99.99 % target (83.333 % so far); worst day 2026-03-01 (83.333 %)');
+    expect(strict!.reason).toBe('api has been down 10 min so far in 2026-03, more than the 4 min error budget of the 99.99 % target; worst day 2026-03-01 (83.333 %)');
+    expect(strict!.details).toMatchObject({ uptimePercent: 83.333, targetPercent: 99.99, downMinutes: 10, complete: false });
   });
 
   it('finds one outage from 12:20 to 12:30, not applicable to the incident check while no incident source is collected', async () => {

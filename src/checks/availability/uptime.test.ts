@@ -53,7 +53,7 @@ describe('availability.uptime', () => {
     await putProbes(s, probes('api', '2026-03-01T12:00:00Z', 60, MIN, (i) => i >= 20 && i < 30));
     const results = await s.run(uptime, '2026-03-01T13:00:00Z');
     expect(summary(results)).toEqual([
-      ['http-probe.probes/api/2026-03', 'pass', 'api: 83.333 % so far in 2026-03 (target 99.9 %): 10 min down of the 45 min monthly error budget'],
+      ['http-probe.probes/api/2026-03', 'pass', 'api: 10 min down so far in 2026-03, within the 45 min monthly error budget of the 99.9 % target'],
     ]);
     expect(results[0]!.details).toMatchObject({ uptimePercent: 83.333, downMinutes: 10, budgetMinutes: 44.64, coveragePercent: 100, observedHours: 1, complete: false, days: [{ date: '2026-03-01', uptimePercent: 83.333, downMinutes: 10 }] });
     // First probe, the ten failed ones and the last: what an auditor opens.
@@ -67,9 +67,11 @@ describe('availability.uptime', () => {
     await putProbes(s, probes('web', '2026-03-01T12:00:00Z', 60, MIN, () => false));
     const results = await s.run(uptime, '2026-03-01T13:00:00Z', { targets: { api: 99.99 } });
     expect(summary(results)).toEqual([
-      ['http-probe.probes/api/2026-03', 'fail', 'api has been down 10 min so far in 2026-03, more than the 4 min error budget of the 99.99 % target (83.333 % so far); worst day 2026-03-01 (83.333 %)'],
-      ['http-probe.probes/web/2026-03', 'pass', 'web: 100 % so far in 2026-03 (target 99.9 %): 0 min down of the 45 min monthly error budget'],
+      ['http-probe.probes/api/2026-03', 'fail', 'api has been down 10 min so far in 2026-03, more than the 4 min error budget of the 99.99 % target; worst day 2026-03-01 (83.333 %)'],
+      ['http-probe.probes/web/2026-03', 'pass', 'web: 0 min down so far in 2026-03, within the 45 min monthly error budget of the 99.9 % target'],
     ]);
+    expect(results[0]!.details).toMatchObject({ uptimePercent: 83.333, targetPercent: 99.99, complete: false });
+    expect(results[1]!.details).toMatchObject({ uptimePercent: 100, targetPercent: 99.9, complete: false });
     expect(results[0]!.status === 'fail' && results[0]!.remediation).toContain('can no longer meet its objective');
   });
 
@@ -80,9 +82,10 @@ describe('availability.uptime', () => {
     await putProbes(s, probes('api', '2026-03-01T00:00:00Z', 1, HOUR, () => false));
     const results = await s.run(uptime, '2026-03-01T00:30:00Z', { maxProbeGap: 'PT1H' });
     expect(summary(results)).toEqual([
-      ['http-probe.probes/api/2026-03', 'pass', 'api: 100 % so far in 2026-03 (target 99.9 %): 0 min down of the 45 min monthly error budget'],
+      ['http-probe.probes/api/2026-03', 'pass', 'api: 0 min down so far in 2026-03, within the 45 min monthly error budget of the 99.9 % target'],
       ['http-probe.probes/api/2026-02', 'fail', 'api was up 99.851 % in 2026-02, below the 99.9 % target: 1 h down in 28 d observed; worst day 2026-02-05 (95.833 %)'],
     ]);
+    expect(results[0]!.details).toMatchObject({ uptimePercent: 100, complete: false });
     const exact = await workspace();
     // 1000 minutes of which one down: 99.9 % exactly.
     await putProbes(exact, probes('api', '2026-02-28T07:20:00Z', 1000, MIN, (i) => i === 500));
@@ -100,7 +103,7 @@ describe('availability.uptime', () => {
     // Observed: 59 min + 15 min after the last probe of the first hour, then 60 min: 134 of 420 min.
     expect(r!.details).toMatchObject({ observedHours: 2.23, coveragePercent: 31.904 });
     expect(r!.status).toBe('fail');
-    expect(r!.reason).toBe('api: only 31.904 % of 2026-03 so far was observed by probes (at least 90 % needed), so the 99.9 % target cannot be shown to be met');
+    expect(r!.reason).toBe('api: less than 90 % of 2026-03 so far was observed by probes, so the 99.9 % target cannot be shown to be met');
     expect(r!.status === 'fail' && r!.remediation).toContain("the probes source's schedule is the probe interval");
   });
 
@@ -123,9 +126,10 @@ describe('availability.slo', () => {
     await s.putEvents('prometheus.slo-samples', 'prom', 'id', 'at', samples('checkout', '2026-02-01T00:00:00Z', 24, HOUR, () => 1));
     const results = await s.run(slo, '2026-02-02T00:00:00Z', { months: 2 });
     expect(summary(results)).toEqual([
-      ['prometheus.slo-samples/checkout/2026-02', 'pass', 'checkout: 100 % so far in 2026-02 (target 99.9 %): 0 min down of the 40 min monthly error budget'],
+      ['prometheus.slo-samples/checkout/2026-02', 'pass', 'checkout: 0 min down so far in 2026-02, within the 40 min monthly error budget of the 99.9 % target'],
       ['prometheus.slo-samples/checkout/2026-01', 'fail', 'checkout was up 99.899 % in 2026-01, below the 99.9 % target: 45 min down in 31 d observed; worst day 2026-01-01 (96.875 %)'],
     ]);
+    expect(results[0]!.details).toMatchObject({ uptimePercent: 100, complete: false });
     expect(results[1]!.evidence).toEqual(['ev-prometheus.slo-samples-checkout@2026-01-01T01:00:00.000Z', 'ev-prometheus.slo-samples-checkout@2026-01-01T11:00:00.000Z', 'ev-prometheus.slo-samples-checkout@2026-02-01T00:00:00.000Z']);
     expect(results[1]!.source).toBe('prom');
   });

@@ -42,6 +42,8 @@ describe('backup.jobs-succeeded over the demo AWS account', () => {
       ['analytics-db', 'pass'],
       ['app-db', 'pass'],
     ]);
-    expect(results[0]!.reason).toMatch(/^RDS analytics-db \(.+\): last backed up 2026-11-26 05:25 UTC, \d+ jobs in the period; 1 failed job was followed by a successful one$/);
+    expect(results[0]!.reason).toMatch(/^RDS analytics-db \(.+\): last backed up 2026-11-26 05:25 UTC; 1 failed job was followed by a successful one$/);
+    // One job a night at 05:25 over the 30-day lookback (2026-10-28 to 2026-11-26), the one of 2026-11-17 failed.
+    expect(results[0]!.details).toMatchObject({ jobs: 30, failedJobs: 1, latestState: 'COMPLETED', lastSuccessAt: '2026-11-26T05:25:00.000Z' });
   });
 });

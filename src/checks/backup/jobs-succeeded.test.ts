@@ -43,12 +43,13 @@ describe('backup.jobs-succeeded', () => {
     ]);
     const results = await store.run(jobsSucceeded, '2026-03-09T12:00:00Z');
     expect(results.map((r) => [r.resource.split(':db:')[1], r.status, r.reason])).toEqual([
-      ['analytics-db', 'fail', 'RDS analytics-db (eu-west-1): the last successful backup was 2 d 6 h ago (2026-03-07 05:25 UTC), more than the 1 d 12 h allowed'],
-      ['app-db', 'pass', 'RDS app-db (eu-west-1): last backed up 2026-03-09 09:10 UTC, 3 jobs in the period; 1 failed job was followed by a successful one'],
+      ['analytics-db', 'fail', 'RDS analytics-db (eu-west-1): the last successful backup was at 2026-03-07 05:25 UTC, and the next was due by 2026-03-08 17:25 UTC (at most 1 d 12 h apart)'],
+      ['app-db', 'pass', 'RDS app-db (eu-west-1): last backed up 2026-03-09 09:10 UTC; 1 failed job was followed by a successful one'],
       ['billing-db', 'fail', 'RDS billing-db (eu-west-1): its latest backup job (2026-03-09 05:25 UTC) ended ABORTED: Backup job was aborted by the user.'],
     ]);
     expect(results[2]!.evidence).toEqual(['ev-aws.backup-jobs-b2', 'ev-aws.backup-jobs-b1']);
     expect(results[2]!.status === 'fail' && results[2]!.remediation).toContain('run an on-demand backup now');
+    expect(results[0]!.details).toMatchObject({ jobs: 1, failedJobs: 0, lastSuccessAt: '2026-03-07T05:25:00.000Z' });
     expect(results[1]!.details).toMatchObject({ jobs: 3, failedJobs: 1, lastSuccessAt: '2026-03-09T09:10:00.000Z' });
   });
 

@@ -53,7 +53,7 @@ function judge(jobs: Job[], now: Date, maxAgeMs: number): CheckResult {
   const problems: string[] = [];
   if (latest.state !== 'COMPLETED') problems.push(`its latest backup job (${showTime(latest.at)}) ended ${latest.state}${latest.statusMessage ? `: ${latest.statusMessage}` : ''}`);
   if (!lastOk) problems.push('no backup job completed in the period');
-  else if (now.getTime() - lastOk.at.getTime() > maxAgeMs) problems.push(`the last successful backup was ${formatSpan(now.getTime() - lastOk.at.getTime())} ago (${showTime(lastOk.at)}), more than the ${formatSpan(maxAgeMs)} allowed`);
+  else if (now.getTime() - lastOk.at.getTime() > maxAgeMs) problems.push(`the last successful backup was at ${showTime(lastOk.at)}, and the next was due by ${showTime(new Date(lastOk.at.getTime() + maxAgeMs))} (at most ${formatSpan(maxAgeMs)} apart)`);
   if (problems.length) {
     return {
       ...base,
@@ -63,7 +63,7 @@ function judge(jobs: Job[], now: Date, maxAgeMs: number): CheckResult {
     };
   }
   const retried = failed.length ? `; ${failed.length} failed job${failed.length === 1 ? ' was' : 's were'} followed by a successful one` : '';
-  return { ...base, status: 'pass', reason: `${name}: last backed up ${showTime(lastOk!.at)}, ${jobs.length} job${jobs.length === 1 ? '' : 's'} in the period${retried}` };
+  return { ...base, status: 'pass', reason: `${name}: last backed up ${showTime(lastOk!.at)}${retried}` };
 }
 
 export const jobsSucceeded = defineCheck({

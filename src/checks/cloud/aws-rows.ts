@@ -5,7 +5,6 @@
  * letting it judge on missing fields, and each row linked to its stored evidence.
  */
 import { z } from 'zod';
-import { DAY_MS } from '../../lib/clock.ts';
 import type { InputReader } from '../sdk/inputs.ts';
 
 export const AWS_CREDENTIAL_REPORT = 'aws.credential-report';
@@ -102,7 +101,3 @@ export async function readAws<S extends z.ZodObject>(inputs: InputReader, type: 
   });
 }
 
-/** Whole days from `iso` to `now` (rounded down). */
-export const daysSince = (iso: string, now: Date) => Math.floor((now.getTime() - Date.parse(iso)) / DAY_MS);
-/** "2026-08-10 (108 days ago)" for reasons. */
-export const dayAndAge = (iso: string, now: Date) => `${iso.slice(0, 10)} (${daysSince(iso, now)} days ago)`;

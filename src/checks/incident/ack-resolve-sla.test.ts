@@ -40,7 +40,7 @@ describe('incident.ack-resolve-sla', () => {
       ['pagerduty.incidents/PD', 'pass', '#4 "Incident 4" (high urgency, Checkout API) was resolved after 20 min without an acknowledgement, within the targets of 30 min and 48 h (high urgency)'],
       ['pagerduty.incidents/PE', 'fail', '#5 "Incident 5" (high urgency, Checkout API) was never acknowledged and was resolved 45 min after it was triggered at 2026-02-10 08:00 UTC; the response target is 30 min (high urgency)'],
       ['pagerduty.incidents/PF', 'not_applicable', '#6 "Incident 6" (P1, high urgency, Checkout API) is still open; it is judged when it is resolved or its resolution target passes at 2026-03-01 15:50 UTC'],
-      ['pagerduty.incidents/PG', 'fail', '#7 "Incident 7" (P1, high urgency, Checkout API) has not been acknowledged 20 min after it was triggered at 2026-03-01 11:40 UTC; the target is 15 min (P1)'],
+      ['pagerduty.incidents/PG', 'fail', '#7 "Incident 7" (P1, high urgency, Checkout API) has not been acknowledged since it was triggered at 2026-03-01 11:40 UTC, past its acknowledgement deadline 2026-03-01 11:55 UTC; the target is 15 min (P1)'],
       ['pagerduty.incidents/PH', 'not_applicable', '#8 "Incident 8" (low urgency, Checkout API) is still open, acknowledged 3 h 20 min after it was triggered; it is judged when it is resolved or its resolution target passes at 2026-03-03 12:00 UTC'],
       ['pagerduty.incidents/PJ', 'fail', '#10 "Incident 10" (p2, high urgency, Checkout API) was acknowledged 52 min after it was triggered at 2026-02-10 08:00 UTC (by Alice Moreau); the target is 30 min, and was resolved 31 h 30 min after it was triggered; the target is 24 h (P2)'],
     ]);
@@ -55,6 +55,7 @@ describe('incident.ack-resolve-sla', () => {
     expect(b.evidence).toEqual(['ev_pagerduty.incidents_PB']);
     expect(b.details).toMatchObject({ ackMinutes: 16, resolveHours: 1, target: { priority: 'P1', ackMinutes: 15, resolveHours: 4 } });
     const g = results.find((r) => r.resource === 'pagerduty.incidents/PG')!;
+    expect(g.details).toMatchObject({ createdAt: '2026-03-01T11:40:00.000Z', acknowledgedAt: null, resolvedAt: null, ackMinutes: null });
     expect(g.status === 'fail' && g.remediation).toContain('resolve or downgrade the incident with a reason');
     for (const r of results) if (r.status === 'fail') expect(r.remediation.length).toBeGreaterThan(40);
   });

@@ -94,10 +94,10 @@ export const ackResolveSla = defineCheck({
         );
       } else if (!answered && now.getTime() > ackDue) {
         ackLate = true;
-        late.push(`has not been acknowledged ${duration(now.getTime() - created)} after it was triggered at ${at(created)}; the target is ${duration(t.ackMinutes * MINUTE_MS)}`);
+        late.push(`has not been acknowledged since it was triggered at ${at(created)}, past its acknowledgement deadline ${at(ackDue)}; the target is ${duration(t.ackMinutes * MINUTE_MS)}`);
       }
       if (i.resolvedAt && ms(i.resolvedAt) > resolveDue) late.push(`was resolved ${duration(ms(i.resolvedAt) - created)} after it was triggered; the target is ${duration(t.resolveHours * HOUR_MS)}`);
-      else if (!i.resolvedAt && now.getTime() > resolveDue) late.push(`is still open ${duration(now.getTime() - created)} after it was triggered; the target is ${duration(t.resolveHours * HOUR_MS)}`);
+      else if (!i.resolvedAt && now.getTime() > resolveDue) late.push(`is still open past its resolution deadline ${at(resolveDue)}; the target is ${duration(t.resolveHours * HOUR_MS)}`);
 
       if (late.length) {
         const fixes = [

@@ -26,22 +26,25 @@ describe('incident.ir-exercise', () => {
         source: 'jira',
         status: 'pass',
         evidence: ['ev_jira.issues_OPS-2'],
-        reason: 'OPS-2 "Tabletop: lost laptop" was completed on 2025-03-01 (365 days ago); the next exercise is due by 2026-03-01',
+        reason: 'OPS-2 "Tabletop: lost laptop" was completed on 2025-03-01; the next exercise is due by 2026-03-01',
         details: { latest: { key: 'OPS-2', summary: 'Tabletop: lost laptop', completedAt: daysAgo(365), url: 'https://acme.atlassian.net/browse/OPS-2' }, planned: [] },
       },
     ]);
   });
 
-  it('fails a day later, naming the last exercise and how old it is', async () => {
+  it('fails a day later, naming the last exercise and the date the next one was due', async () => {
     await store.issue(jiraIssue({ key: 'OPS-2', kind: 'exercise', summary: 'Tabletop: lost laptop', createdAt: daysAgo(370), resolvedAt: daysAgo(366) }));
     await store.issue(jiraIssue({ key: 'OPS-3', kind: 'exercise', summary: 'Live failover drill', createdAt: daysAgo(10), dueDate: '2026-03-20' }));
     const [r] = await store.evaluate(irExercise, now);
     expect(r).toMatchObject({
       status: 'fail',
-      reason: 'the last incident-response exercise, OPS-2 "Tabletop: lost laptop", was completed on 2025-02-28, 366 days ago; one is due every 365 days',
+      reason: 'the last incident-response exercise, OPS-2 "Tabletop: lost laptop", was completed on 2025-02-28; one is due every 365 days, so the next was due by 2026-02-28',
       remediation:
         'Run a tabletop or live exercise of the incident response plan, record it as a Jira issue labelled ir-exercise with what was learned, resolve it, and update the plan.',
-      details: { planned: [{ key: 'OPS-3', summary: 'Live failover drill', status: 'In Progress', dueDate: '2026-03-20' }] },
+      details: {
+        latest: { key: 'OPS-2', summary: 'Tabletop: lost laptop', completedAt: daysAgo(366) },
+        planned: [{ key: 'OPS-3', summary: 'Live failover drill', status: 'In Progress', dueDate: '2026-03-20' }],
+      },
     });
   });
 

@@ -47,13 +47,12 @@ export const irExercise = defineCheck({
     };
     const base = { resource: EXERCISE_RESOURCE, source: latest?.source ?? exercises[0]?.source ?? 'jira' };
     if (latest && ms(latest.row.resolvedAt!) >= since) {
-      const age = Math.floor((now.getTime() - ms(latest.row.resolvedAt!)) / DAY_MS);
       return [
         {
           ...base,
           status: 'pass',
           evidence: latest.evidence,
-          reason: `${latest.row.key} "${latest.row.summary}" was completed on ${dayOf(latest.row.resolvedAt!)} (${age} days ago); the next exercise is due by ${dayOf(ms(latest.row.resolvedAt!) + p.maxAgeDays * DAY_MS)}`,
+          reason: `${latest.row.key} "${latest.row.summary}" was completed on ${dayOf(latest.row.resolvedAt!)}; the next exercise is due by ${dayOf(ms(latest.row.resolvedAt!) + p.maxAgeDays * DAY_MS)}`,
           details,
         },
       ];
@@ -67,7 +66,7 @@ export const irExercise = defineCheck({
         status: 'fail',
         evidence,
         reason: latest
-          ? `the last incident-response exercise, ${latest.row.key} "${latest.row.summary}", was completed on ${dayOf(latest.row.resolvedAt!)}, ${Math.floor((now.getTime() - ms(latest.row.resolvedAt!)) / DAY_MS)} days ago; one is due every ${p.maxAgeDays} days`
+          ? `the last incident-response exercise, ${latest.row.key} "${latest.row.summary}", was completed on ${dayOf(latest.row.resolvedAt!)}; one is due every ${p.maxAgeDays} days, so the next was due by ${dayOf(ms(latest.row.resolvedAt!) + p.maxAgeDays * DAY_MS)}`
           : `no incident-response exercise completed in the last ${p.maxAgeDays} days is recorded in Jira (looked for issues of the exercise kind${what ? `, or ${what}` : ''})${planned.length ? `; planned but not done: ${planned.map((s) => s.row.key).join(', ')}` : ''}`,
         remediation: `Run a tabletop or live exercise of the incident response plan, record it as a Jira issue labelled ${p.labels[0] ?? 'ir-exercise'} with what was learned, resolve it, and update the plan.`,
         details,

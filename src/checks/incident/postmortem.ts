@@ -125,7 +125,7 @@ export const postmortem = defineCheck({
         return {
           ...base,
           status: 'fail',
-          reason: `${name} was resolved at ${at(resolved)} and has no postmortem ${duration(now.getTime() - ms(resolved))} later (due within ${p.postmortemDays} days, by ${at(due)})${m.tickets.length ? '' : '; no Jira incident ticket names it'}`,
+          reason: `${name} was resolved at ${at(resolved)} and has no postmortem, past its due date ${at(due)} (due within ${p.postmortemDays} days)${m.tickets.length ? '' : '; no Jira incident ticket names it'}`,
           remediation: `Hold the postmortem now — timeline, root cause, corrective actions each ticketed with an owner and a due date — and record it on ${ticket}.`,
           details,
         };
@@ -151,7 +151,7 @@ export const postmortem = defineCheck({
             fixes.push(`record on ${r.key} why it closed late`);
           }
         } else if (now.getTime() >= deadline) {
-          problems.push(`${what} is still ${r.status}, ${days(daysAfter(r.dueDate, now.getTime()))} past its due date ${r.dueDate}${r.assignee ? ` (owner ${r.assignee})` : ''}`);
+          problems.push(`${what} is still ${r.status}, past its due date ${r.dueDate}${r.assignee ? ` (owner ${r.assignee})` : ''}`);
           fixes.push(`close ${r.key} (${r.url}) or agree a new due date with ${r.assignee ?? 'an owner'} and record why`);
         }
       }

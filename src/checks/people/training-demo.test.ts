@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock, HOUR_MS } from '../../lib/clock.ts';
+import { DAY_MS, fixedClock, HOUR_MS } from '../../lib/clock.ts';
 import { hrisCsv } from '../../connectors/hris-csv/index.ts';
 import { trainingCsv } from '../../connectors/training-csv/index.ts';
 import { createRunContext, readResource, type AnyConnector, type Row } from '../../connectors/sdk/index.ts';
@@ -60,7 +60,10 @@ describe('the people checks over the demo company', () => {
     expect(results.filter((r) => r.status === 'pass').length).toBeGreaterThan(120);
     const [never, late, skipped] = plantedTraining(org);
     const reason = (email: string) => results.find((r) => (r.details as { email: string }).email === email)!.reason;
-    expect(reason(never!.email)).toMatch(/security awareness training not completed \d+ d( \d+ h)? after starting on \d{4}-\d{2}-\d{2} \(due within 30 days\)$/);
+    const neverTook = /security awareness training not completed, past its due date (\d{4}-\d{2}-\d{2}) 00:00 UTC \(30 days after starting on (\d{4}-\d{2}-\d{2})\)$/.exec(reason(never!.email));
+    expect(neverTook, reason(never!.email)).not.toBeNull();
+    // Due at the end of the 30th day after starting.
+    expect(Date.parse(neverTook![1]!) - Date.parse(neverTook![2]!)).toBe(31 * DAY_MS);
     expect(reason(late!.email)).toMatch(/completed Security Awareness Onboarding on \d{4}-\d{2}-\d{2}, 52 days after starting on .*, beyond 30 days$/);
     expect(reason(skipped!.email)).toMatch(/last completed Annual Security Awareness \d{4} on .*, more than 365 d ago/);
   });

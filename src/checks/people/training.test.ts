@@ -64,9 +64,9 @@ describe('people.training', () => {
     const dan = results[3]!;
     expect(dan.status === 'fail' && dan.remediation).toBe('Record why security awareness training was late and make it part of onboarding (assigned on the first day, tracked to 30 days).');
     expect(dan.evidence).toEqual(['ev-hris-csv.employees-dan@acme.test', 'ev-training-csv.completions-dan@acme.test/Security Awareness Onboarding/2025-11-15T10:00:00.000Z']);
-    // A joiner past the deadline with nothing: a day after Eve's deadline.
+    // A joiner past the deadline with nothing: at Eve's deadline, the end of her 30th day.
     const late = await s.run(training, '2026-03-23T00:00:00Z');
-    expect(late.find((r) => (r.details as { email: string }).email === 'eve@acme.test')?.reason).toBe('Eve <eve@acme.test>: security awareness training not completed 31 d after starting on 2026-02-20 (due within 30 days)');
+    expect(late.find((r) => (r.details as { email: string }).email === 'eve@acme.test')?.reason).toBe('Eve <eve@acme.test>: security awareness training not completed, past its due date 2026-03-23 00:00 UTC (30 days after starting on 2026-02-20)');
   });
 
   it('counts only the listed courses when asked to', async () => {

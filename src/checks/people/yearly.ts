@@ -65,7 +65,7 @@ function judgeOne(req: Requirement, start: Date, startWritten: string, records: 
       if (now < deadline) return { ok: true, text: `${req.name} not ${req.verb} yet; due by ${showTime(deadline)} (${p.withinDays} days after starting on ${showHrDate(startWritten)})`, details, evidence: [] };
       return {
         ok: false,
-        text: `${req.name} not ${req.verb} ${formatSpan(now.getTime() - start.getTime())} after starting on ${showHrDate(startWritten)} (due within ${p.withinDays} days)`,
+        text: `${req.name} not ${req.verb}, past its due date ${showTime(deadline)} (${p.withinDays} days after starting on ${showHrDate(startWritten)})`,
         fix: `have them ${req.act} ${req.name} now`,
         details,
         evidence: [],

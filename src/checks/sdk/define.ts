@@ -30,7 +30,12 @@ export type CheckArea = (typeof checkAreas)[number];
 interface ResultBase {
   /** Stable id of what was judged, `<type>/<key>` by convention, e.g. `okta.user/00u1abc`. */
   resource: string;
-  /** Why, in words a person can act on. */
+  /**
+   * Why, in words a person can act on. A result whose status, severity or reason differs from
+   * the current one is stored as a new state (with its evidence record), so a reason names the
+   * instants the judgement rests on (a date, a deadline) and never a span that grows with the
+   * clock alone ("12 days ago", "3 days overdue", "99.2 % so far"): those belong in `details`.
+   */
   reason: string;
   /** Evidence record ids this result was judged on (resource snapshots, events). */
   evidence: string[];

@@ -10,6 +10,8 @@ import { main } from '../main.ts';
 let dir: string;
 let cfg: string;
 let drop: (() => Promise<void>) | undefined;
+/** When week1.json says its scan ran: the critical vulnerability's first detection. */
+let detectedAt: string;
 
 // Scans relative to the real clock (the CLI runs on it): detected 40 days ago, rescanned 33 days ago.
 const ago = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
@@ -30,7 +32,8 @@ beforeAll(async () => {
   writeFileSync(cfg, `workspace:\n  slug: acme\n  name: Acme\ndataDir: ./data\n${database}sources:\n  - name: ci-trivy\n    type: trivy\n`);
   const critical = vuln('CVE-2026-1111', 'left-pad', '1.3.0', 'CRITICAL');
   const high = vuln('CVE-2026-2222', 'lodash', '4.17.20', 'HIGH');
-  writeFileSync(join(dir, 'week1.json'), trivyReport(ago(40), [critical, high]));
+  detectedAt = ago(40);
+  writeFileSync(join(dir, 'week1.json'), trivyReport(detectedAt, [critical, high]));
   writeFileSync(join(dir, 'week2.json'), trivyReport(ago(33), [critical]));
   writeFileSync(join(dir, 'broken.json'), trivyReport(ago(26), [critical]).replace('"Severity": "CRITICAL"', '"Severity": CRITICAL'));
 });
@@ -84,7 +87,9 @@ describe('vigil import', () => {
       ['vulnerabilities/ci-trivy/registry.example.com/acme/api:production/CVE-2026-1111 left-pad@1.3.0', 'fail'],
       ['vulnerabilities/ci-trivy/registry.example.com/acme/api:production/CVE-2026-2222 lodash@4.17.20', 'pass'],
     ]);
-    expect(results[0]!.reason).toMatch(/open since .* \(40 days\), 2[56] day\(s\) past its due date .* \(15-day SLA for critical\)/);
+    // Due 15 days after its first detection, 40 days ago: so 25 days ago, by the day (UTC).
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(results[0]!.reason).toMatch(new RegExp(`open since ${day(Date.parse(detectedAt))}, past its due date ${day(Date.parse(detectedAt) + 15 * DAY_MS)} \\(15-day SLA for critical\\)`));
   });
 
   it('refuses a type with no source to import into, before reading any file', async () => {
