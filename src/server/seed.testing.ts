@@ -10,7 +10,7 @@ import { createWorkspaceRepo } from '../db/repositories/workspaces.ts';
 import { checkResults } from '../db/schema/check-results.ts';
 import { findings, type FindingRow } from '../db/schema/findings.ts';
 import { newId } from '../lib/ids.ts';
-import type { TestServer } from './testing.ts';
+import { createTestServer, type Credential, type TestServer } from './testing.ts';
 
 export interface Seed {
   /** Open, on TST-01 (the member's control). */
@@ -121,5 +121,21 @@ export async function seed(t: TestServer): Promise<Seed> {
     spareUser: spare.user.id,
     inviteToken: invitee.invite.token,
     other: { workspaceId: other.id, finding: otherFinding.id, evidence: otherEvidence!.id, user: otherAdmin.id, token: otherToken.token, tokenId: otherToken.record.id, period: otherPeriod.id },
+  };
+}
+
+/**
+ * A test server with the seed and API tokens for the admin, a viewer and the auditor — tokens, not
+ * sessions, for tests that move the clock by days past a session's idle timeout.
+ */
+export async function startSeeded(): Promise<{ t: TestServer; s: Seed; admin: Credential; viewer: Credential; auditor: Credential }> {
+  const t = await createTestServer();
+  const s = await seed(t);
+  return {
+    t,
+    s,
+    admin: { kind: 'token', token: t.users.admin.token },
+    viewer: { kind: 'token', token: t.users.viewer.token },
+    auditor: { kind: 'token', token: t.users.auditor.token },
   };
 }

@@ -7,8 +7,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findings } from '../../db/schema/findings.ts';
 import { testDbKind } from '../../db/testing.ts';
-import { seed, type Seed } from '../seed.testing.ts';
-import { createTestServer, type Credential, type TestServer } from '../testing.ts';
+import { startSeeded, type Seed } from '../seed.testing.ts';
+import type { Credential, TestServer } from '../testing.ts';
 
 let t: TestServer;
 let s: Seed;
@@ -17,12 +17,7 @@ let viewer: Credential;
 let auditor: Credential;
 
 beforeAll(async () => {
-  t = await createTestServer();
-  s = await seed(t);
-  // API tokens: the clock moves by weeks here, past a session's idle timeout.
-  admin = { kind: 'token', token: t.users.admin.token };
-  viewer = { kind: 'token', token: t.users.viewer.token };
-  auditor = { kind: 'token', token: t.users.auditor.token };
+  ({ t, s, admin, viewer, auditor } = await startSeeded());
 });
 afterAll(async () => {
   await t?.close();
