@@ -28,8 +28,9 @@ describe('access.failed-signin-burst', () => {
     const results = await s.run(failedSigninBurst, NOW);
     expect(results.map((r) => [r.resource, r.status, r.reason])).toEqual([
       ['okta.users/ana', 'fail', 'ana@example.com: 10 failed sign-ins within 15 minutes, 2026-05-31 09:00 UTC to 2026-05-31 09:15 UTC, from 198.51.100.7'],
-      ['okta.users/bo', 'pass', 'bo@example.com: 10 failed sign-in(s) in the last 7 days, at most 9 within 15 minutes (a burst is 10)'],
+      ['okta.users/bo', 'pass', 'bo@example.com: at most 9 failed sign-in(s) within 15 minutes in the last 7 days (a burst is 10)'],
     ]);
+    expect(results[1]!.details).toMatchObject({ failures: 10, worstWindow: { count: 9 } });
     expect(results[0]!.evidence).toHaveLength(10);
     expect(results[0]).toMatchObject({ remediation: expect.stringContaining('reset the password') });
   });
@@ -47,14 +48,14 @@ describe('access.failed-signin-burst', () => {
       ['okta.sign-in/admin@example.com', 'pass'],
       ['okta.users/cy', 'fail'],
     ]);
-    expect(results[0]!.reason).toBe('Admin@Example.com: 5 failed sign-in(s) in the last 7 days, at most 5 within 15 minutes (a burst is 10)');
+    expect(results[0]!.reason).toBe('Admin@Example.com: at most 5 failed sign-in(s) within 15 minutes in the last 7 days (a burst is 10)');
     expect((await s.run(failedSigninBurst, NOW, { lookbackDays: 14 })).find((r) => r.resource === 'okta.users/old')?.status).toBe('fail');
   });
 
   it('passes the org in one result when its log has no failed sign-in at all', async () => {
     await s.log([logEvent({ eventType: 'user.session.start', published: '2026-05-31T09:30:00.000Z', actor: 'bo' })]);
     expect(await s.run(failedSigninBurst, NOW)).toEqual([
-      { resource: 'okta.system-log/okta', source: 'okta', status: 'pass', evidence: [], reason: 'no failed sign-ins in the last 7 days of the Okta System Log (1 events read)' },
+      { resource: 'okta.system-log/okta', source: 'okta', status: 'pass', evidence: [], reason: 'no failed sign-ins in the last 7 days of the Okta System Log', details: { eventsRead: 1 } },
     ]);
   });
 });

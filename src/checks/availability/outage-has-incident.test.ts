@@ -108,8 +108,9 @@ describe('availability.outage-has-incident', () => {
       ['http-probe.outages/checkout@2026-03-02T08:00:00.000Z', 'pass', 'outage of checkout from 2026-03-02 08:00 UTC (20 min, until 2026-03-02 08:20 UTC) was handled as Jira OPS-7 "Checkout down"'],
       ['http-probe.outages/web@2026-03-05T22:00:00.000Z', 'fail', 'outage of web from 2026-03-05 22:00 UTC (30 min, until 2026-03-05 22:30 UTC) (connection refused) has no incident in PagerDuty or Jira'],
       ['http-probe.outages/api@2026-03-10T11:45:00.000Z', 'pass', 'outage of api from 2026-03-10 11:45 UTC (still ongoing): no incident yet; one is expected by 2026-03-10 12:15 UTC'],
-      ['http-probe.probes/docs', 'pass', 'docs had no outage in the last 90 d (last probed 2026-03-10 11:59 UTC)'],
+      ['http-probe.probes/docs', 'pass', 'docs had no outage in the last 90 d'],
     ]);
+    expect(results[4]!.details).toEqual({ target: 'docs', lastProbedAt: '2026-03-10T11:59:00.000Z' });
     expect(results[0]!.evidence).toEqual(['ev-http-probe.outages-api@2026-03-01T10:00:00.000Z/started', 'ev-http-probe.outages-api@2026-03-01T10:00:00.000Z/resolved', 'ev-pagerduty.incidents-PT4KHLK']);
     expect(results[2]!.status === 'fail' && results[2]!.remediation).toContain('Open an incident for the web outage of 2026-03-05 22:00 UTC');
     // After the grace period, the ongoing outage fails too.

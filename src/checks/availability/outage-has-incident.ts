@@ -97,8 +97,8 @@ export const outageHasIncident = defineCheck({
         source: last.source,
         status: 'pass',
         evidence: last.evidence,
-        reason: `${target} had no outage in the last ${formatSpan(durationMs(p.lookback))} (last probed ${showTime(new Date(last.at))})`,
-        details: { target },
+        reason: `${target} had no outage in the last ${formatSpan(durationMs(p.lookback))}`,
+        details: { target, lastProbedAt: new Date(last.at).toISOString() },
       });
     }
     return results;
