@@ -125,21 +125,21 @@ export function createFindingsQuery(
         where.push(sql`(${expr}, ${findings.id}) ${op} (${cur.k}::${cast}, ${cur.id})`);
       }
       const dir = order === 'asc' ? sql`ASC` : sql`DESC`;
-      const rows = await db.orm
-        .select({ ...getTableColumns(findings), sortKey: sql<string>`${key}` })
-        .from(findings)
-        .where(and(...where))
-        .orderBy(sql`${expr} ${dir}`, sql`${findings.id} ${dir}`)
-        .limit(limit + 1);
+      // The page and the count are independent: issued together (PostgreSQL runs them on two connections).
+      const [rows, counted] = await Promise.all([
+        db.orm
+          .select({ ...getTableColumns(findings), sortKey: sql<string>`${key}` })
+          .from(findings)
+          .where(and(...where))
+          .orderBy(sql`${expr} ${dir}`, sql`${findings.id} ${dir}`)
+          .limit(limit + 1),
+        q.includeTotal ? db.orm.select({ n: sql<number>`count(*)::int` }).from(findings).where(filters) : Promise.resolve(undefined),
+      ]);
       const more = rows.length > limit;
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       const nextCursor = more && last ? encodeCursor({ s: sort, o: order, k: last.sortKey, id: last.id }) : null;
-      let total: number | undefined;
-      if (q.includeTotal) {
-        const [r] = await db.orm.select({ n: sql<number>`count(*)::int` }).from(findings).where(filters);
-        total = r?.n ?? 0;
-      }
+      const total = counted ? (counted[0]?.n ?? 0) : undefined;
       return {
         items: items.map(({ sortKey: _k, ...f }) => ({ ...f, slaState: slaStateOf(f, nowDate, share) })),
         nextCursor,
