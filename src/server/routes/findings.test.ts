@@ -7,20 +7,15 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findings } from '../../db/schema/findings.ts';
 import { testDbKind } from '../../db/testing.ts';
-import { startSeeded, type Seed } from '../seed.testing.ts';
-import type { Credential, TestServer } from '../testing.ts';
+import { startSeeded } from '../seed.testing.ts';
+import type { Credential } from '../testing.ts';
 
-let t: TestServer;
-let s: Seed;
-let admin: Credential;
-let viewer: Credential;
-let auditor: Credential;
-
+let server: Awaited<ReturnType<typeof startSeeded>>;
 beforeAll(async () => {
-  ({ t, s, admin, viewer, auditor } = await startSeeded());
+  server = await startSeeded();
 });
 afterAll(async () => {
-  await t?.close();
+  await server?.t.close();
 });
 
 interface Summary {
@@ -28,7 +23,7 @@ interface Summary {
   byStatus: Record<string, number>;
 }
 const summary = async (as: Credential) => {
-  const res = await t.request('GET', '/api/v1/findings/summary', { as });
+  const res = await server.t.request('GET', '/api/v1/findings/summary', { as });
   expect(res.status).toBe(200);
   return (await res.json()) as Summary;
 };
@@ -36,34 +31,34 @@ const high = (x: Summary) => x.active.find((b) => b.severity === 'high');
 
 describe(`the findings summary, kept until it changes (${testDbKind()})`, () => {
   it('counts once while nothing changes, again after any write, and at the next SLA boundary by the clock alone', async () => {
-    const counted = vi.spyOn(t.server.context.queries.findings, 'summary');
+    const counted = vi.spyOn(server.t.server.context.queries.findings, 'summary');
 
-    const first = await summary(admin);
+    const first = await summary(server.admin);
     expect(first.byStatus).toMatchObject({ open: 2, resolved: 1 });
-    expect(await summary(admin)).toEqual(first);
-    expect(await summary(viewer)).toEqual(first);
+    expect(await summary(server.admin)).toEqual(first);
+    expect(await summary(server.viewer)).toEqual(first);
     expect(counted).toHaveBeenCalledTimes(1);
 
     // A write straight to the database, as another process makes it.
-    await t.app.db.orm.update(findings).set({ status: 'resolved', resolvedAt: t.clock.now() }).where(eq(findings.id, s.theirs));
-    expect((await summary(admin)).byStatus).toMatchObject({ open: 1, resolved: 2 });
+    await server.t.app.db.orm.update(findings).set({ status: 'resolved', resolvedAt: server.t.clock.now() }).where(eq(findings.id, server.s.theirs));
+    expect((await summary(server.admin)).byStatus).toMatchObject({ open: 1, resolved: 2 });
     expect(counted).toHaveBeenCalledTimes(2);
 
     // The member's finding (high, opened Feb 20, due in 30 days) is at risk from Mar 14 12:00:
     // before then the kept counts stand, after it they are counted again with nothing written.
-    t.clock.set('2026-03-14T11:00:00Z');
-    expect(high(await summary(admin))).toMatchObject({ on_track: 1, at_risk: 0 });
+    server.t.clock.set('2026-03-14T11:00:00Z');
+    expect(high(await summary(server.admin))).toMatchObject({ on_track: 1, at_risk: 0 });
     expect(counted).toHaveBeenCalledTimes(2);
-    t.clock.set('2026-03-14T12:30:00Z');
-    expect(high(await summary(admin))).toMatchObject({ on_track: 0, at_risk: 1 });
+    server.t.clock.set('2026-03-14T12:30:00Z');
+    expect(high(await summary(server.admin))).toMatchObject({ on_track: 0, at_risk: 1 });
     expect(counted).toHaveBeenCalledTimes(3);
   });
 
   it('counts an auditor’s summary, over their audit periods, for every request', async () => {
-    const counted = vi.spyOn(t.server.context.queries.findings, 'summary');
+    const counted = vi.spyOn(server.t.server.context.queries.findings, 'summary');
     counted.mockClear();
-    const a = await summary(auditor);
-    expect(await summary(auditor)).toEqual(a);
+    const a = await summary(server.auditor);
+    expect(await summary(server.auditor)).toEqual(a);
     expect(counted).toHaveBeenCalledTimes(2);
   });
 });
