@@ -24,3 +24,6 @@ export function fixedClock(start: Date | string): Clock & { set(d: Date | string
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+
+/** The UTC day of an instant, `YYYY-MM-DD`, as reasons and reports show it. */
+export const utcDay = (t: string | number | Date): string => new Date(t).toISOString().slice(0, 10);

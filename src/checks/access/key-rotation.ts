@@ -5,12 +5,9 @@
  * judged by access.root-account.
  */
 import { z } from 'zod';
-import { DAY_MS } from '../../lib/clock.ts';
+import { DAY_MS, utcDay as day } from '../../lib/clock.ts';
 import { defineCheck, type CheckResult } from '../sdk/define.ts';
 import { AWS_ACCESS_KEYS, accessKeyRow, readAws } from '../cloud/aws-rows.ts';
-
-/** The UTC day of an instant, for reasons. */
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export const keyRotation = defineCheck({
   id: 'access.key-rotation',

@@ -5,7 +5,7 @@
  * meanings: src/connectors/pagerduty/resources/incidents.ts and src/connectors/jira/resources/issues.ts.
  */
 import { z } from 'zod';
-import { DAY_MS } from '../../lib/clock.ts';
+import { DAY_MS, utcDay } from '../../lib/clock.ts';
 import type { InputReader } from '../sdk/inputs.ts';
 
 export const PAGERDUTY_INCIDENTS = 'pagerduty.incidents';
@@ -81,7 +81,7 @@ export const inWindow = (iso: string, now: Date, days: number) => {
 
 /** `2026-05-01 14:03 UTC`: minutes are what a responder compares. */
 export const at = (t: string | number | Date) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-export const dayOf = (t: string | number | Date) => new Date(t).toISOString().slice(0, 10);
+export const dayOf = utcDay;
 
 /**
  * A duration as a person reads it, exact to the minute (a target missed by one minute must not

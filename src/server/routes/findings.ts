@@ -155,8 +155,8 @@ export const findingRoutes = [
     handler: async ({ ctx, scope }) => {
       // Kept like the overview until a write or the next SLA boundary; an auditor's, over their
       // audit periods, is counted for each request.
-      if (scope) return (await findingsSummary(ctx, scope)).value;
-      return ctx.reads.get('findings.summary', () => findingsSummary(ctx, scope));
+      if (scope) return (await findingsSummary(ctx, scope, false)).value;
+      return ctx.reads.get('findings.summary', () => findingsSummary(ctx, scope, true));
     },
   }),
   defineRoute({
@@ -273,9 +273,12 @@ export const findingRoutes = [
   }),
 ];
 
-/** Active findings by severity and SLA state, all by status; true until the next SLA boundary by the clock alone. */
-async function findingsSummary(ctx: ServerContext, scope: Scope): Promise<Computed<FindingsSummary>> {
-  const [rows, next] = await Promise.all([ctx.queries.findings.summary(scope), ctx.queries.findings.nextSlaChange(scope)]);
+/**
+ * Active findings by severity and SLA state, all by status; true until the next SLA boundary by the
+ * clock alone (asked only for an answer that is kept: `keep`).
+ */
+async function findingsSummary(ctx: ServerContext, scope: Scope, keep: boolean): Promise<Computed<FindingsSummary>> {
+  const [rows, next] = await Promise.all([ctx.queries.findings.summary(scope), keep ? ctx.queries.findings.nextSlaChange(scope) : null]);
   const bySeverity = new Map(severities.map((s) => [s as string, { severity: s as string, on_track: 0, at_risk: 0, overdue: 0, muted: 0 }]));
   const byStatus: Record<string, number> = Object.fromEntries(findingStatuses.map((s) => [s, 0]));
   for (const r of rows) {
