@@ -33,6 +33,13 @@ describe('access.inactive-accounts', () => {
       ['okta.users/d-expired', 'fail', 'd-expired@example.com has not signed in since 2025-11-01 08:00 UTC, more than 90 days, yet can still sign in'],
     ]);
     expect(results[2]).toMatchObject({ evidence: ['ev:okta.users:c-stale'], source: 'okta', remediation: expect.stringContaining('deactivate it in Okta') });
+    // The details name when the account became (or becomes) inactive: an instant that stays true while the state holds.
+    expect(results.map((r) => (r.details as { inactiveFrom: string }).inactiveFrom)).toEqual([
+      '2026-08-28T08:00:00.000Z',
+      '2026-06-01T12:00:00.000Z',
+      '2026-06-01T11:59:59.000Z',
+      '2026-01-30T08:00:00.000Z',
+    ]);
   });
 
   it('judges a never-signed-in account by its activation, falling back to its creation', async () => {

@@ -29,15 +29,16 @@ export const inactiveAccounts = defineCheck({
       const last = u.lastLogin ? new Date(u.lastLogin) : null;
       const since = last ?? new Date(u.activated ?? u.created);
       const idleMs = now.getTime() - since.getTime();
-      const days = Math.floor(idleMs / DAY_MS);
-      const base = { resource: u.resource, source: u.source, evidence: u.evidence, details: { login: u.login, status: u.status, lastLogin: u.lastLogin, idleDays: days } };
+      const inactiveFrom = new Date(since.getTime() + limitMs);
+      // An instant, not an age: details are stored with the state and would go stale as it holds.
+      const base = { resource: u.resource, source: u.source, evidence: u.evidence, details: { login: u.login, status: u.status, lastLogin: u.lastLogin, inactiveFrom: inactiveFrom.toISOString() } };
       if (idleMs <= limitMs) {
         results.push({
           ...base,
           status: 'pass',
           reason: last
-            ? `${u.login} last signed in ${showTime(last)}, within the ${params.maxInactiveDays} days allowed until ${showTime(new Date(since.getTime() + limitMs))}`
-            : `${u.login} has not signed in yet; activated ${showTime(since)}, within the ${params.maxInactiveDays} days allowed until ${showTime(new Date(since.getTime() + limitMs))}`,
+            ? `${u.login} last signed in ${showTime(last)}, within the ${params.maxInactiveDays} days allowed until ${showTime(inactiveFrom)}`
+            : `${u.login} has not signed in yet; activated ${showTime(since)}, within the ${params.maxInactiveDays} days allowed until ${showTime(inactiveFrom)}`,
         });
         continue;
       }
